@@ -1,0 +1,11 @@
+import { embedCommand } from "./embed.js";
+import { preprocessCommand } from "./preprocess.js";
+import type { CliCommand } from "./types.js";
+import { verifyObjectiveCommand } from "./verifyObjective.js";
+
+/** Registry of CLI commands; each lives in its own file in this folder. */
+export const commands: Record<string, CliCommand> = {
+  embed: embedCommand,
+  preprocess: preprocessCommand,
+  "verify-objective": verifyObjectiveCommand,
+};

@@ -1,0 +1,87 @@
+import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type LoadedClip, loadClip } from "./index.js";
+import { clipLogits, encodeImagePixels, encodeTextTokens, poolingPositions } from "./model.js";
+import { maxAbsDiff, readFolder, readJson, TINY_CLIP_DIR } from "./testing.js";
+
+interface Expected {
+  input_ids: number[][];
+  pixel_values: number[][][][];
+  text_features: number[][];
+  image_features: number[][];
+  logits_per_image: number[][];
+}
+
+describe("CLIP forward parity with HF transformers (tiny fixture, cpu backend)", () => {
+  let model: LoadedClip;
+  const expected = readJson<Expected>(join(TINY_CLIP_DIR, "expected.json"));
+
+  beforeAll(async () => {
+    await tf.setBackend("cpu");
+    model = await loadClip(readFolder(TINY_CLIP_DIR));
+  });
+
+  const textBatch = () => ({
+    ids: Int32Array.from(expected.input_ids.flat()),
+    batch: expected.input_ids.length,
+    length: expected.input_ids[0].length,
+  });
+
+  it("text features match within 1e-4", () => {
+    const features = tf.tidy(() => encodeTextTokens(model.params, model.config, textBatch()).features);
+    expect(features.shape).toEqual([7, 32]);
+    expect(maxAbsDiff(features.dataSync(), expected.text_features.flat())).toBeLessThan(1e-4);
+    features.dispose();
+  });
+
+  it("image features match within 1e-4", () => {
+    const features = tf.tidy(
+      () => encodeImagePixels(model.params, model.config, tf.tensor4d(expected.pixel_values)).features,
+    );
+    expect(maxAbsDiff(features.dataSync(), expected.image_features.flat())).toBeLessThan(1e-4);
+    features.dispose();
+  });
+
+  it("logits_per_image match within 1e-4", () => {
+    const logits = tf.tidy(() => {
+      const img = encodeImagePixels(model.params, model.config, tf.tensor4d(expected.pixel_values)).features;
+      const txt = encodeTextTokens(model.params, model.config, textBatch()).features;
+      return clipLogits(model.params, img, txt);
+    });
+    expect(maxAbsDiff(logits.dataSync(), expected.logits_per_image.flat())).toBeLessThan(1e-4);
+    logits.dispose();
+  });
+
+  it("token-level outputs have one row per token and patch, and pool at end-of-text", () => {
+    const out = tf.tidy(() => {
+      const text = encodeTextTokens(model.params, model.config, textBatch());
+      const image = encodeImagePixels(model.params, model.config, tf.tensor4d(expected.pixel_values));
+      return [text.tokens, image.tokens, text.features];
+    });
+    expect(out[0].shape).toEqual([7, 16, 32]);
+    expect(out[1].shape).toEqual([5, 16, 32]);
+    // The pooled feature is the token output at the end-of-text position.
+    const positions = poolingPositions(textBatch(), model.config.text_config.eos_token_id);
+    const tokens = out[0].arraySync() as number[][][];
+    const pooled = out[2].arraySync() as number[][];
+    for (let b = 0; b < 7; b++) expect(maxAbsDiff(tokens[b][positions[b]], pooled[b])).toBeLessThan(1e-6);
+    tf.dispose(out);
+  });
+
+  it("pooling: first eos position, or argmax for legacy eos_token_id 2", () => {
+    const batch = { ids: Int32Array.from([5, 9, 7, 9, 0, 0]), batch: 2, length: 3 };
+    expect(Array.from(poolingPositions(batch, 9))).toEqual([1, 0]);
+    expect(Array.from(poolingPositions(batch, 2))).toEqual([1, 0]);
+    const noEos = { ids: Int32Array.from([5, 6, 7]), batch: 1, length: 3 };
+    expect(Array.from(poolingPositions(noEos, 2))).toEqual([2]);
+  });
+
+  it("the forward pass leaks no tensors", () => {
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) {
+      tf.tidy(() => encodeTextTokens(model.params, model.config, textBatch()).features).dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

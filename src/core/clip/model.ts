@@ -1,0 +1,224 @@
+import * as tf from "@tensorflow/tfjs";
+import type { Activation, ClipConfig, TextConfig, VisionConfig } from "./config.js";
+import { activate, embeddingLookup, l2Normalize, layerNorm, linear } from "./ops.js";
+
+/**
+ * CLIP's forward pass, functional and numerically the same as Hugging Face's `CLIPModel`.
+ * Parameters live in a map keyed by HF names; reads top to bottom: attention, MLP, layer,
+ * encoder, text tower, vision tower, CLIP.
+ */
+export type ClipParams = Map<string, tf.Tensor>;
+
+function param<T extends tf.Tensor>(p: ClipParams, name: string): T {
+  const t = p.get(name);
+  if (!t) throw new Error(`missing parameter ${name}`);
+  return t as T;
+}
+
+interface EncoderShape {
+  width: number;
+  heads: number;
+  layers: number;
+  act: Activation;
+  eps: number;
+}
+
+/** Multi-head self-attention; `additiveMask` ([L, L], 0 or -1e9) makes the text tower causal. */
+function attention(p: ClipParams, prefix: string, x: tf.Tensor3D, s: EncoderShape, additiveMask?: tf.Tensor) {
+  const [batch, length] = x.shape;
+  const headDim = s.width / s.heads;
+  const project = (name: string) =>
+    linear(x, param(p, `${prefix}.${name}.weight`), param(p, `${prefix}.${name}.bias`))
+      .reshape([batch, length, s.heads, headDim])
+      .transpose([0, 2, 1, 3]);
+  const q = tf.mul(project("q_proj"), headDim ** -0.5);
+  const k = project("k_proj");
+  const v = project("v_proj");
+  let scores = tf.matMul(q as tf.Tensor4D, k as tf.Tensor4D, false, true);
+  if (additiveMask) scores = tf.add(scores, additiveMask);
+  const context = tf.matMul(tf.softmax(scores), v as tf.Tensor4D).transpose([0, 2, 1, 3]);
+  const merged = context.reshape([batch, length, s.width]);
+  return linear(merged, param(p, `${prefix}.out_proj.weight`), param(p, `${prefix}.out_proj.bias`));
+}
+
+function mlp(p: ClipParams, prefix: string, x: tf.Tensor, act: Activation) {
+  const hidden = activate(linear(x, param(p, `${prefix}.fc1.weight`), param(p, `${prefix}.fc1.bias`)), act);
+  return linear(hidden, param(p, `${prefix}.fc2.weight`), param(p, `${prefix}.fc2.bias`));
+}
+
+function norm(p: ClipParams, prefix: string, x: tf.Tensor, eps: number) {
+  return layerNorm(x, param(p, `${prefix}.weight`), param(p, `${prefix}.bias`), eps);
+}
+
+/** Pre-norm transformer layer, as HF's CLIPEncoderLayer. */
+function encoderLayer(p: ClipParams, prefix: string, x: tf.Tensor3D, s: EncoderShape, mask?: tf.Tensor) {
+  const attended = tf.add(
+    x,
+    attention(p, `${prefix}.self_attn`, norm(p, `${prefix}.layer_norm1`, x, s.eps) as tf.Tensor3D, s, mask),
+  );
+  return tf.add(
+    attended,
+    mlp(p, `${prefix}.mlp`, norm(p, `${prefix}.layer_norm2`, attended, s.eps), s.act),
+  ) as tf.Tensor3D;
+}
+
+function encoder(p: ClipParams, prefix: string, x: tf.Tensor3D, s: EncoderShape, mask?: tf.Tensor) {
+  let h = x;
+  for (let i = 0; i < s.layers; i++) h = encoderLayer(p, `${prefix}.layers.${i}`, h, s, mask);
+  return h;
+}
+
+function encoderShape(c: TextConfig | VisionConfig): EncoderShape {
+  return {
+    width: c.hidden_size,
+    heads: c.num_attention_heads,
+    layers: c.num_hidden_layers,
+    act: c.hidden_act,
+    eps: c.layer_norm_eps,
+  };
+}
+
+export interface TowerOutput {
+  /** Pooled and projected features (HF `text_embeds`/`image_embeds` before normalisation). */
+  features: tf.Tensor2D;
+  /** Every token after the final LayerNorm and projection, not normalised: [B, L, D]. */
+  tokens: tf.Tensor3D;
+}
+
+export interface TokenBatch {
+  /** Row-major [batch, length] token ids, already padded. */
+  ids: Int32Array;
+  batch: number;
+  length: number;
+}
+
+/**
+ * Position of the pooled (end-of-text) token in each row. Legacy OpenAI configs say
+ * `eos_token_id == 2`, where HF takes the argmax of the ids (the end-of-text id is the
+ * largest); otherwise the first position equal to `eos_token_id`.
+ */
+export function poolingPositions(tokens: TokenBatch, eosTokenId: number): Int32Array {
+  const out = new Int32Array(tokens.batch);
+  for (let b = 0; b < tokens.batch; b++) {
+    const row = tokens.ids.subarray(b * tokens.length, (b + 1) * tokens.length);
+    let pos = eosTokenId === 2 ? 0 : row.length - 1;
+    if (eosTokenId === 2) {
+      for (let i = 1; i < row.length; i++) if (row[i] > row[pos]) pos = i;
+    } else {
+      const first = row.indexOf(eosTokenId);
+      if (first >= 0) pos = first;
+    }
+    out[b] = pos;
+  }
+  return out;
+}
+
+function causalMask(length: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const rows = tf.range(0, length, 1, "int32").reshape([length, 1]);
+    const cols = tf.range(0, length, 1, "int32").reshape([1, length]);
+    return tf.where(
+      tf.greater(cols, rows),
+      tf.fill([length, length], -1e9),
+      tf.zeros([length, length]),
+    ) as tf.Tensor2D;
+  });
+}
+
+/**
+ * Text tower. Only the causal mask is applied: padding follows end-of-text, so it never
+ * reaches the pooled token or any real token (HF's padding mask changes only pad outputs).
+ */
+export function encodeTextTokens(p: ClipParams, config: ClipConfig, tokens: TokenBatch): TowerOutput {
+  const c = config.text_config;
+  if (tokens.length > c.max_position_embeddings) {
+    throw new Error(
+      `text length ${tokens.length} exceeds max_position_embeddings ${c.max_position_embeddings}`,
+    );
+  }
+  const tokenEmb = embeddingLookup(param(p, "text_model.embeddings.token_embedding.weight"), tokens.ids, [
+    tokens.batch,
+    tokens.length,
+  ]);
+  const positions = tf.slice(
+    param(p, "text_model.embeddings.position_embedding.weight"),
+    [0, 0],
+    [tokens.length, -1],
+  );
+  const x = tf.add(tokenEmb, positions) as tf.Tensor3D;
+  const h = encoder(p, "text_model.encoder", x, encoderShape(c), causalMask(tokens.length));
+  const last = norm(p, "text_model.final_layer_norm", h, c.layer_norm_eps) as tf.Tensor3D;
+  const projection = param<tf.Tensor2D>(p, "text_projection.weight");
+  const pooledIndex = poolingPositions(tokens, c.eos_token_id);
+  const flatIndex = Int32Array.from(pooledIndex, (pos, b) => b * tokens.length + pos);
+  const pooled = tf.gather(
+    last.reshape([tokens.batch * tokens.length, c.hidden_size]),
+    tf.tensor1d(flatIndex, "int32"),
+  );
+  return {
+    features: linear(pooled, projection) as tf.Tensor2D,
+    tokens: linear(last, projection) as tf.Tensor3D,
+  };
+}
+
+/**
+ * Patch embedding as a product: the stride-p, bias-free convolution equals flattening
+ * each p x p patch (channel, row, column order, as the kernel is laid out) and
+ * multiplying by the kernel reshaped to [width, 3 p p].
+ */
+export function patchify(pixels: tf.Tensor4D, patch: number): tf.Tensor3D {
+  const [batch, channels, height, width] = pixels.shape;
+  const rows = height / patch;
+  const cols = width / patch;
+  return pixels
+    .reshape([batch, channels, rows, patch, cols, patch])
+    .transpose([0, 2, 4, 1, 3, 5])
+    .reshape([batch, rows * cols, channels * patch * patch]);
+}
+
+/** Vision tower on NCHW pixel values (HF `pixel_values`). */
+export function encodeImagePixels(p: ClipParams, config: ClipConfig, pixels: tf.Tensor4D): TowerOutput {
+  const c = config.vision_config;
+  if (pixels.shape[2] !== c.image_size || pixels.shape[3] !== c.image_size) {
+    throw new Error(
+      `pixel values are ${pixels.shape[2]}x${pixels.shape[3]}, the model expects ${c.image_size}x${c.image_size}`,
+    );
+  }
+  const batch = pixels.shape[0];
+  const kernel = param<tf.Tensor4D>(p, "vision_model.embeddings.patch_embedding.weight");
+  const patches = linear(patchify(pixels, c.patch_size), kernel.reshape([c.hidden_size, -1]) as tf.Tensor2D);
+  const cls = tf.broadcastTo(
+    param(p, "vision_model.embeddings.class_embedding").reshape([1, 1, c.hidden_size]),
+    [batch, 1, c.hidden_size],
+  );
+  const embedded = tf.add(
+    tf.concat([cls, patches], 1),
+    param(p, "vision_model.embeddings.position_embedding.weight"),
+  );
+  const x = norm(p, "vision_model.pre_layrnorm", embedded, c.layer_norm_eps) as tf.Tensor3D;
+  const h = encoder(p, "vision_model.encoder", x, encoderShape(c));
+  const normed = norm(p, "vision_model.post_layernorm", h, c.layer_norm_eps) as tf.Tensor3D;
+  const projection = param<tf.Tensor2D>(p, "visual_projection.weight");
+  const pooled = tf.squeeze(tf.slice(normed, [0, 0, 0], [batch, 1, c.hidden_size]), [1]);
+  const patchTokens = tf.slice(normed, [0, 1, 0], [batch, -1, c.hidden_size]);
+  return {
+    features: linear(pooled, projection) as tf.Tensor2D,
+    tokens: linear(patchTokens, projection) as tf.Tensor3D,
+  };
+}
+
+/** HF `logits_per_image`: exp(logit_scale) * normalised image @ normalised text^T. */
+export function clipLogits(
+  p: ClipParams,
+  imageFeatures: tf.Tensor2D,
+  textFeatures: tf.Tensor2D,
+): tf.Tensor2D {
+  const scale = tf.exp(param(p, "logit_scale"));
+  const sims = tf.matMul(
+    l2Normalize(imageFeatures) as tf.Tensor2D,
+    l2Normalize(textFeatures) as tf.Tensor2D,
+    false,
+    true,
+  );
+  return tf.mul(scale, sims) as tf.Tensor2D;
+}

@@ -1,0 +1,62 @@
+import { z } from "zod";
+
+/**
+ * One serialisable record of every training setting (written to run.json, the URL and
+ * checkpoints). Defaults follow the CE-CLIP recipe, scaled for the small built-in model.
+ */
+export const freezeSchema = z.object({
+  textTower: z.boolean().default(false).describe("Keep the whole text tower fixed"),
+  visionTower: z.boolean().default(false).describe("Keep the whole vision tower fixed"),
+  embeddings: z.boolean().default(false).describe("Keep token, position, patch and class embeddings fixed"),
+  firstBlocks: z
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .describe("Keep the first n transformer blocks of each tower fixed"),
+});
+
+export const trainConfigSchema = z.object({
+  objective: z.string().default("ceclip").describe("Training objective"),
+  objectiveOptions: z.record(z.string(), z.unknown()).default({}).describe("Options of the objective"),
+  steps: z.number().int().positive().default(1000).describe("Optimizer steps in the run"),
+  batchSize: z.number().int().positive().default(64).describe("Image-caption pairs per step"),
+  lr: z.number().positive().default(1e-3).describe("Peak learning rate"),
+  warmupSteps: z.number().int().min(0).default(50).describe("Linear warm-up steps before cosine decay"),
+  minLr: z.number().min(0).default(0).describe("Learning rate at the end of the cosine decay"),
+  weightDecay: z.number().min(0).default(0.1).describe("Decoupled weight decay on matrices"),
+  beta1: z.number().min(0).max(1).default(0.9).describe("AdamW beta1"),
+  beta2: z.number().min(0).max(1).default(0.98).describe("AdamW beta2"),
+  eps: z.number().positive().default(1e-6).describe("AdamW epsilon"),
+  clipNorm: z.number().min(0).default(0).describe("Clip the global gradient norm (0: off)"),
+  seed: z.number().int().default(0).describe("Seed of data order"),
+  freeze: freezeSchema.default(freezeSchema.parse({})),
+  evalEvery: z.number().int().min(0).default(100).describe("Held-out evaluation every n steps (0: off)"),
+  checkpointEvery: z.number().int().min(0).default(100).describe("Checkpoint every n steps (0: off)"),
+});
+
+export type TrainConfig = z.infer<typeof trainConfigSchema>;
+export type FreezeConfig = z.infer<typeof freezeSchema>;
+
+export function parseTrainConfig(input: unknown): TrainConfig {
+  const result = trainConfigSchema.safeParse(input ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new Error(`training option "${issue.path.join(".")}": ${issue.message}`);
+  }
+  return result.data;
+}
+
+/** Whether a parameter trains under the freezing options. */
+export function isTrainable(name: string, freeze: FreezeConfig): boolean {
+  if (freeze.textTower && (name.startsWith("text_model.") || name === "text_projection.weight")) return false;
+  if (freeze.visionTower && (name.startsWith("vision_model.") || name === "visual_projection.weight"))
+    return false;
+  if (freeze.embeddings && /\.embeddings\./.test(name)) return false;
+  const block = /\.encoder\.layers\.(\d+)\./.exec(name);
+  if (block && Number(block[1]) < freeze.firstBlocks) return false;
+  return true;
+}
+
+/** logit_scale is clamped to [0, ln 100] after every step (CLIP's rule). */
+export const LOGIT_SCALE_MAX = Math.log(100);

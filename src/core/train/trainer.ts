@@ -1,0 +1,255 @@
+import * as tf from "@tensorflow/tfjs";
+import type { ClipConfig } from "../clip/config.js";
+import { type ClipParams, encodeImagePixels, encodeTextTokens, type TokenBatch } from "../clip/model.js";
+import { type PreprocessOptions, preprocessOptionsFor } from "../clip/preprocess.js";
+import type { ClipTokenizer } from "../clip/tokenizer.js";
+import type { AnyObjective, ObjectiveInputs, ObjectiveState, SerializedState } from "../losses/objective.js";
+import { getObjective } from "../losses/registry.js";
+import { FlatAdamW, learningRateAt } from "./adamw.js";
+import {
+  buildBatch,
+  type DataCursor,
+  disposeBatch,
+  type ExampleSource,
+  nextBatchIndices,
+} from "./batches.js";
+import { isTrainable, LOGIT_SCALE_MAX, type TrainConfig } from "./config.js";
+
+/** Everything the UI charts for one step; read back asynchronously, several steps at once. */
+export interface StepMetrics {
+  step: number;
+  epoch: number;
+  lr: number;
+  loss: number;
+  /** Every named term of the objective (unweighted losses, theta_k, gap_k, violationRate_k...). */
+  terms: Record<string, number>;
+  gradNorm: number;
+  logitScale: number;
+  /** False when the step was skipped because the loss or gradient was not finite. */
+  applied: boolean;
+}
+
+interface PendingStep {
+  step: number;
+  epoch: number;
+  lr: number;
+  termNames: string[];
+  /** [loss, ...terms, gradNorm, applied, logitScale] */
+  packed: tf.Tensor1D;
+}
+
+export interface TrainerCheckpoint {
+  version: 1;
+  step: number;
+  cursor: DataCursor;
+  config: TrainConfig;
+  params: Map<string, { shape: number[]; data: Float32Array }>;
+  optimizer: { step: number; m: Float32Array; v: Float32Array };
+  objectiveState: SerializedState;
+}
+
+function concatTokens(a: TokenBatch, b: TokenBatch): TokenBatch {
+  if (a.length !== b.length) throw new Error("caption and negative token lengths differ");
+  const ids = new Int32Array(a.ids.length + b.ids.length);
+  ids.set(a.ids);
+  ids.set(b.ids, a.ids.length);
+  return { ids, batch: a.batch + b.batch, length: a.length };
+}
+
+/**
+ * The training loop's engine, shared by the worker, the CLI and the scripts: one `step()`
+ * builds a batch, runs forward, objective, gradients and AdamW without reading anything
+ * back; `readMetrics()` reads the finished steps' numbers in one go.
+ */
+export class Trainer {
+  readonly objective: AnyObjective;
+  readonly objectiveOptions: object;
+  readonly trainable: Map<string, tf.Variable>;
+  private readonly optimizer: FlatAdamW;
+  private readonly preprocess: PreprocessOptions;
+  private state: ObjectiveState;
+  private pending: PendingStep[] = [];
+  /** Steps taken so far (the next step's index). */
+  stepsDone = 0;
+  cursor: DataCursor = { epoch: 0, position: 0 };
+
+  constructor(
+    readonly params: ClipParams,
+    readonly modelConfig: ClipConfig,
+    readonly tokenizer: ClipTokenizer,
+    readonly source: ExampleSource,
+    readonly config: TrainConfig,
+  ) {
+    this.objective = getObjective(config.objective);
+    this.objectiveOptions = this.objective.optionsSchema.parse(config.objectiveOptions);
+    this.trainable = new Map();
+    for (const [name, t] of params) {
+      if (!(t instanceof tf.Variable))
+        throw new Error(`parameter ${name} is not a tf.Variable (load the model as trainable)`);
+      if (isTrainable(name, config.freeze)) this.trainable.set(name, t);
+    }
+    if (this.trainable.size === 0) throw new Error("every parameter is frozen: nothing to train");
+    this.optimizer = new FlatAdamW(this.trainable, {
+      beta1: config.beta1,
+      beta2: config.beta2,
+      eps: config.eps,
+      weightDecay: config.weightDecay,
+      clipNorm: config.clipNorm,
+    });
+    this.preprocess = preprocessOptionsFor(modelConfig.vision_config.image_size);
+    this.state = this.objective.initialState(this.objectiveOptions, this.numNegativeTypes);
+  }
+
+  get numNegativeTypes(): number {
+    return this.objective.usesHardNegatives ? this.source.numNegativeTypes : 0;
+  }
+
+  get trainableParameterCount(): number {
+    return this.optimizer.size;
+  }
+
+  learningRate(step = this.stepsDone): number {
+    const c = this.config;
+    return learningRateAt(step, {
+      peak: c.lr,
+      warmupSteps: c.warmupSteps,
+      totalSteps: c.steps,
+      floor: c.minLr,
+    });
+  }
+
+  /** Runs one optimizer step; its metrics wait in a queue until `readMetrics()`. */
+  step(): void {
+    const { indices, cursor, newEpoch } = nextBatchIndices(
+      this.cursor,
+      this.config.seed,
+      this.source.size,
+      this.config.batchSize,
+    );
+    if (newEpoch && this.stepsDone > 0)
+      this.replaceState(this.objective.onEpochStart(this.state, this.objectiveOptions));
+    const k = this.numNegativeTypes;
+    const batch = buildBatch(this.source, indices, this.tokenizer, this.preprocess, k > 0);
+    const lr = this.learningRate();
+    const logitScale = this.params.get("logit_scale") as tf.Variable;
+    let termNames: string[] = [];
+    let nextState: ObjectiveState = {};
+    const packed = tf.tidy(() => {
+      let terms: tf.Scalar[] = [];
+      const { value: loss, grads } = tf.variableGrads(() => {
+        const images = encodeImagePixels(this.params, this.modelConfig, batch.pixels).features;
+        const allTexts = batch.negatives ? concatTokens(batch.captions, batch.negatives) : batch.captions;
+        const textFeatures = encodeTextTokens(this.params, this.modelConfig, allTexts).features;
+        const n = batch.captions.batch;
+        const inputs: ObjectiveInputs = {
+          imageEmb: images,
+          textEmb: textFeatures.slice([0, 0], [n, -1]),
+          hardNegEmb: k > 0 ? textFeatures.slice([n, 0], [n * k, -1]) : undefined,
+          validMask: batch.validMask,
+          numNegativeTypes: k,
+          logitScaleLog: logitScale as tf.Scalar,
+        };
+        const out = this.objective.compute(inputs, this.state, this.objectiveOptions);
+        termNames = Object.keys(out.terms);
+        terms = termNames.map((name) => tf.keep(out.terms[name]));
+        nextState = Object.fromEntries(Object.entries(out.nextState).map(([key, t]) => [key, tf.keep(t)]));
+        return out.total;
+      }, [...this.trainable.values()]);
+      const { gradNorm, applied } = this.optimizer.apply(new Map(Object.entries(grads)), lr, loss);
+      if (this.trainable.has("logit_scale"))
+        logitScale.assign(tf.clipByValue(logitScale, 0, LOGIT_SCALE_MAX));
+      // A skipped step keeps the objective's state too.
+      const gated = Object.fromEntries(
+        Object.entries(nextState).map(([key, t]) => [
+          key,
+          tf.keep(tf.where(tf.greater(applied, 0), t, this.state[key])),
+        ]),
+      );
+      tf.dispose(Object.values(nextState));
+      this.replaceState(gated);
+      return tf.concat([
+        tf.stack([loss, ...terms]),
+        tf.stack([gradNorm, applied, tf.exp(logitScale)]),
+      ]) as tf.Tensor1D;
+    });
+    disposeBatch(batch);
+    this.pending.push({ step: this.stepsDone, epoch: this.cursor.epoch, lr, termNames, packed });
+    this.stepsDone += 1;
+    this.cursor = cursor;
+  }
+
+  private replaceState(next: ObjectiveState): void {
+    const old = this.state;
+    this.state = next;
+    tf.dispose(Object.values(old));
+  }
+
+  /** Reads every queued step's metrics in one batch (awaits the device; never blocks). */
+  async readMetrics(): Promise<StepMetrics[]> {
+    const pending = this.pending;
+    this.pending = [];
+    if (pending.length === 0) return [];
+    const all = tf.concat(pending.map((p) => p.packed));
+    const values = await all.data();
+    all.dispose();
+    let offset = 0;
+    return pending.map((p) => {
+      const n = p.packed.size;
+      const row = values.subarray(offset, offset + n);
+      offset += n;
+      p.packed.dispose();
+      const terms: Record<string, number> = {};
+      p.termNames.forEach((name, i) => {
+        terms[name] = row[1 + i];
+      });
+      return {
+        step: p.step,
+        epoch: p.epoch,
+        lr: p.lr,
+        loss: row[0],
+        terms,
+        gradNorm: row[n - 3],
+        applied: row[n - 2] > 0,
+        logitScale: row[n - 1],
+      };
+    });
+  }
+
+  async checkpoint(): Promise<TrainerCheckpoint> {
+    const params = new Map<string, { shape: number[]; data: Float32Array }>();
+    for (const [name, t] of this.params)
+      params.set(name, { shape: [...t.shape], data: (await t.data()) as Float32Array });
+    return {
+      version: 1,
+      step: this.stepsDone,
+      cursor: { ...this.cursor },
+      config: this.config,
+      params,
+      optimizer: await this.optimizer.getState(),
+      objectiveState: await this.objective.serializeState(this.state),
+    };
+  }
+
+  restore(ckpt: TrainerCheckpoint): void {
+    for (const [name, t] of this.params) {
+      const saved = ckpt.params.get(name);
+      if (!saved) throw new Error(`checkpoint has no parameter ${name}`);
+      if (saved.shape.join() !== t.shape.join())
+        throw new Error(`checkpoint parameter ${name} has another shape`);
+      tf.tidy(() => (t as tf.Variable).assign(tf.tensor(saved.data, saved.shape)));
+    }
+    this.optimizer.setState(ckpt.optimizer);
+    this.replaceState(
+      this.objective.deserializeState(ckpt.objectiveState, this.objectiveOptions, this.numNegativeTypes),
+    );
+    this.stepsDone = ckpt.step;
+    this.cursor = { ...ckpt.cursor };
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+    tf.dispose(Object.values(this.state));
+    for (const p of this.pending) p.packed.dispose();
+    this.pending = [];
+  }
+}
