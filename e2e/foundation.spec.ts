@@ -74,7 +74,7 @@ test("token-embedding gradient with repeated tokens on WebGPU equals the cpu one
       const table = tf.tensor2d(tableValues, [vocab, width]);
       const up = tf.tensor3d(upstream, [3, 4, width]);
       const g = tf.grad((t: ReturnType<typeof tf.tensor>) =>
-        tf.sum(tf.mul(ops.embeddingLookup(t as never, ids, [3, 4]), up)),
+        tf.sum(tf.mul(ops.gatherRows(t as never, ids, [3, 4]), up)),
       )(table);
       const values = Array.from(await g.data());
       tf.dispose([table, up, g]);
@@ -100,5 +100,7 @@ test("token-embedding gradient with repeated tokens on WebGPU equals the cpu one
   expect(maxAbsDiff(result.webgpu, result.cpu)).toBeLessThan(1e-4);
   // tfjs #8174 (no accumulation of repeated indices) depends on the adapter's atomics; on
   // SwiftShader the stock gradient happens to be right, so it is only reported here.
-  console.log(`stock gather gradient on webgpu vs cpu: max diff ${maxAbsDiff(result.stockWebgpu, result.cpu)}`);
+  console.log(
+    `stock gather gradient on webgpu vs cpu: max diff ${maxAbsDiff(result.stockWebgpu, result.cpu)}`,
+  );
 });

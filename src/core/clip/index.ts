@@ -151,6 +151,19 @@ export async function toSafetensors(
   return writeSafetensors(new Map(entries), metadata);
 }
 
+/** An HF model folder (config, weights, tokenizer files) for the current parameters. */
+export async function exportClipFiles(
+  model: LoadedClip,
+  metadata: Record<string, string> = {},
+): Promise<Map<string, Uint8Array>> {
+  const encoder = new TextEncoder();
+  const files = new Map<string, Uint8Array>();
+  for (const [name, content] of Object.entries(model.textFiles)) files.set(name, encoder.encode(content));
+  files.set("config.json", encoder.encode(`${JSON.stringify(model.config, null, 2)}\n`));
+  files.set(WEIGHT_FILE, await toSafetensors(model.params, metadata));
+  return files;
+}
+
 export function disposeClip(model: LoadedClip): void {
   for (const t of model.params.values()) t.dispose();
   model.params.clear();

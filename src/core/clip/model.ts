@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Activation, ClipConfig, TextConfig, VisionConfig } from "./config.js";
-import { activate, embeddingLookup, l2Normalize, layerNorm, linear } from "./ops.js";
+import { activate, gatherRows, l2Normalize, layerNorm, linear } from "./ops.js";
 
 /**
  * CLIP's forward pass, functional and numerically the same as Hugging Face's `CLIPModel`.
@@ -136,7 +136,7 @@ export function encodeTextTokens(p: ClipParams, config: ClipConfig, tokens: Toke
       `text length ${tokens.length} exceeds max_position_embeddings ${c.max_position_embeddings}`,
     );
   }
-  const tokenEmb = embeddingLookup(param(p, "text_model.embeddings.token_embedding.weight"), tokens.ids, [
+  const tokenEmb = gatherRows(param(p, "text_model.embeddings.token_embedding.weight"), tokens.ids, [
     tokens.batch,
     tokens.length,
   ]);
@@ -151,10 +151,8 @@ export function encodeTextTokens(p: ClipParams, config: ClipConfig, tokens: Toke
   const projection = param<tf.Tensor2D>(p, "text_projection.weight");
   const pooledIndex = poolingPositions(tokens, c.eos_token_id);
   const flatIndex = Int32Array.from(pooledIndex, (pos, b) => b * tokens.length + pos);
-  const pooled = tf.gather(
-    last.reshape([tokens.batch * tokens.length, c.hidden_size]),
-    tf.tensor1d(flatIndex, "int32"),
-  );
+  const flat = last.reshape([tokens.batch * tokens.length, c.hidden_size]) as tf.Tensor2D;
+  const pooled = gatherRows(flat, flatIndex, [tokens.batch]);
   return {
     features: linear(pooled, projection) as tf.Tensor2D,
     tokens: linear(last, projection) as tf.Tensor3D,

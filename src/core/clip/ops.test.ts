@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { afterAll, describe, expect, it } from "vitest";
-import { activate, embeddingLookup, linear, matMulFast } from "./ops.js";
+import { activate, gatherRows, linear, matMulFast } from "./ops.js";
 import { maxAbsDiff } from "./testing.js";
 
 /** Plain-JS reference: d/dW of sum(lookup(W, ids) * upstream) accumulates rows of repeated ids. */
@@ -30,7 +30,7 @@ describe.each(["cpu", "wasm"])("ops on the %s backend", (backend) => {
     const grad = tf.grad((t: tf.Tensor) =>
       tf.sum(
         tf.mul(
-          embeddingLookup(t as tf.Tensor2D, Int32Array.from(ids), [2, 4]),
+          gatherRows(t as tf.Tensor2D, Int32Array.from(ids), [2, 4]),
           tf.tensor3d(upstream, [2, 4, width]),
         ),
       ),
@@ -39,7 +39,7 @@ describe.each(["cpu", "wasm"])("ops on the %s backend", (backend) => {
     expect(maxAbsDiff(grad.dataSync(), referenceEmbeddingGrad(vocab, width, ids, upstream))).toBeLessThan(
       1e-5,
     );
-    const rows = embeddingLookup(table, Int32Array.from(ids), [8]).arraySync() as number[][];
+    const rows = gatherRows(table, Int32Array.from(ids), [8]).arraySync() as number[][];
     expect(rows[3]).toEqual((table.arraySync() as number[][])[2]);
     tf.dispose([table, grad]);
   });
@@ -56,8 +56,8 @@ describe.each(["cpu", "wasm"])("ops on the %s backend", (backend) => {
 
   it("rejects ids outside the vocabulary with a clear message", () => {
     const table = tf.zeros([4, 2]) as tf.Tensor2D;
-    expect(() => embeddingLookup(table, Int32Array.from([1, 4]), [2])).toThrow(
-      /token id 4 is outside the vocabulary \(size 4\)/,
+    expect(() => gatherRows(table, Int32Array.from([1, 4]), [2])).toThrow(
+      /row index 4 is outside the table \(4 rows\)/,
     );
     table.dispose();
   });

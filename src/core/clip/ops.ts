@@ -7,7 +7,7 @@ import type { Activation } from "./config.js";
  * - `linear` multiplies with explicitly transposed operands: tfjs-backend-wasm only sends
  *   untransposed products to XNNPACK, so transpose flags (and autodiff's transposed
  *   products) fall back to a scalar loop ~10x slower.
- * - `embeddingLookup` replaces gather's gradient (unsortedSegmentSum), which is wrong on
+ * - `gatherRows` replaces gather's gradient (unsortedSegmentSum), which is wrong on
  *   WebGPU when ids repeat (tfjs #8174) and missing on wasm.
  */
 
@@ -78,11 +78,12 @@ export function activate(x: tf.Tensor, kind: Activation): tf.Tensor {
 }
 
 /**
- * Rows of `table` at `ids` (host-side ints, so the backward pass can be planned on the
- * host): the gradient sums dy over repeated ids with a one-hot product over the *unique*
- * ids, then scatters those rows (unique, so no accumulation is needed) into the table.
+ * Rows of `table` at `ids` (token embeddings, pooled tokens): ids are host-side ints, so
+ * the backward pass is planned on the host. The gradient sums dy over repeated ids with a
+ * one-hot product over the *unique* ids, then scatters those rows (unique, so no
+ * accumulation is needed) into the table.
  */
-export function embeddingLookup(table: tf.Tensor2D, ids: Int32Array, outShape: number[]): tf.Tensor {
+export function gatherRows(table: tf.Tensor2D, ids: Int32Array, outShape: number[]): tf.Tensor {
   const [vocab, width] = table.shape;
   const { unique, position } = uniqueIds(ids, vocab);
   // Created outside the custom function: tensors made inside its forward escape tf.tidy.
@@ -108,8 +109,7 @@ function uniqueIds(ids: Int32Array, vocab: number): { unique: Int32Array; positi
   const position = new Int32Array(ids.length);
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i];
-    if (id < 0 || id >= vocab)
-      throw new RangeError(`token id ${id} is outside the vocabulary (size ${vocab})`);
+    if (id < 0 || id >= vocab) throw new RangeError(`row index ${id} is outside the table (${vocab} rows)`);
     let s = slot.get(id);
     if (s === undefined) {
       s = slot.size;
