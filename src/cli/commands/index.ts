@@ -1,4 +1,5 @@
 import { embedCommand } from "./embed.js";
+import { evalCommand } from "./eval.js";
 import { preprocessCommand } from "./preprocess.js";
 import type { CliCommand } from "./types.js";
 import { verifyObjectiveCommand } from "./verifyObjective.js";
@@ -6,6 +7,7 @@ import { verifyObjectiveCommand } from "./verifyObjective.js";
 /** Registry of CLI commands; each lives in its own file in this folder. */
 export const commands: Record<string, CliCommand> = {
   embed: embedCommand,
+  eval: evalCommand,
   preprocess: preprocessCommand,
   "verify-objective": verifyObjectiveCommand,
 };

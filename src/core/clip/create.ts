@@ -16,7 +16,9 @@ export function createClipFromScratch(
   const config: ClipConfig = parseClipConfig(configInput);
   const params = new Map<string, tf.Tensor>();
   for (const [name, t] of initParameters(config, seed)) {
-    params.set(name, tf.variable(tf.tensor(t.data, t.shape), true, name));
+    const initial = tf.tensor(t.data, t.shape);
+    params.set(name, tf.variable(initial, true));
+    initial.dispose();
   }
   const tokenizer = createClipTokenizer(
     {

@@ -70,7 +70,8 @@ export async function loadClip(
   for (const [name, t] of tensors) {
     if (unknown.includes(name)) continue;
     const value = tf.tensor(t.data, t.shape, "float32");
-    params.set(name, options.trainable ? tf.variable(value, true, name) : value);
+    // Unnamed variables: tfjs names must be unique per process, and several models may be live.
+    params.set(name, options.trainable ? tf.variable(value, true) : value);
     if (options.trainable) value.dispose();
   }
   const textFiles: Record<string, string> = {};

@@ -155,7 +155,8 @@ export class Trainer {
         nextState = Object.fromEntries(Object.entries(out.nextState).map(([key, t]) => [key, tf.keep(t)]));
         return out.total;
       }, [...this.trainable.values()]);
-      const { gradNorm, applied } = this.optimizer.apply(new Map(Object.entries(grads)), lr, loss);
+      const byName = new Map([...this.trainable].map(([name, v]) => [name, grads[v.name]]));
+      const { gradNorm, applied } = this.optimizer.apply(byName, lr, loss);
       if (this.trainable.has("logit_scale"))
         logitScale.assign(tf.clipByValue(logitScale, 0, LOGIT_SCALE_MAX));
       // A skipped step keeps the objective's state too.
@@ -167,10 +168,9 @@ export class Trainer {
       );
       tf.dispose(Object.values(nextState));
       this.replaceState(gated);
-      return tf.concat([
-        tf.stack([loss, ...terms]),
-        tf.stack([gradNorm, applied, tf.exp(logitScale)]),
-      ]) as tf.Tensor1D;
+      const row = tf.concat([tf.stack([loss, ...terms]), tf.stack([gradNorm, applied, tf.exp(logitScale)])]);
+      tf.dispose(terms);
+      return row as tf.Tensor1D;
     });
     disposeBatch(batch);
     this.pending.push({ step: this.stepsDone, epoch: this.cursor.epoch, lr, termNames, packed });
