@@ -1,7 +1,7 @@
 import { create } from "zustand";
 import type { BackendReport } from "../worker/backend.js";
-import { clipWorker } from "../worker/client.js";
-import type { ModelSummary } from "../worker/clipWorker.js";
+import { labWorker } from "../worker/client.js";
+import type { ModelSummary } from "../worker/clipApi.js";
 
 export const BUNDLED_MODEL_URL = `${import.meta.env.BASE_URL}models/hf-tiny-clip`;
 
@@ -48,24 +48,24 @@ export const useClipStore = create<ClipState>((set) => ({
   rows: [],
   initBackend: () =>
     guarded(set, "Starting the compute backend…", async () => {
-      set({ backend: await clipWorker().init() });
+      set({ backend: await labWorker().init() });
     }),
   loadBundledModel: () =>
     guarded(set, "Loading the bundled model…", async () => {
-      const summary = await clipWorker().loadModel({ url: BUNDLED_MODEL_URL });
+      const summary = await labWorker().loadModel({ url: BUNDLED_MODEL_URL });
       set({ model: { ...summary, name: "hf-tiny-clip (fixture)" }, rows: [] });
     }),
   loadModelFiles: (files) =>
     guarded(set, "Loading the model folder…", async () => {
       const entries: Record<string, Uint8Array> = {};
       for (const file of files) entries[file.name] = new Uint8Array(await file.arrayBuffer());
-      const summary = await clipWorker().loadModel({ files: entries });
+      const summary = await labWorker().loadModel({ files: entries });
       const folder = files[0]?.webkitRelativePath.split("/")[0] || "uploaded model";
       set({ model: { ...summary, name: folder }, rows: [] });
     }),
   computeSimilarity: (image, texts) =>
     guarded(set, "Computing similarities…", async () => {
-      const result = await clipWorker().similarity([image], texts);
+      const result = await labWorker().similarity([image], texts);
       const probabilities = softmax(result.logitsPerImage[0]);
       set({
         rows: texts.map((text, j) => ({

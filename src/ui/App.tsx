@@ -3,6 +3,7 @@ import { useClipStore } from "../state/clipStore.js";
 import { BackendBadge } from "./BackendBadge.js";
 import { ModelLoader } from "./ModelLoader.js";
 import { SimilarityProbe } from "./SimilarityProbe.js";
+import { TrainPanel } from "./TrainPanel.js";
 
 export function App() {
   const { initBackend, busy, error } = useClipStore();
@@ -27,6 +28,7 @@ export function App() {
         </p>
       )}
       <ModelLoader />
+      <TrainPanel />
       <SimilarityProbe />
     </main>
   );

@@ -22,7 +22,7 @@ export const verifyObjectiveCommand: CliCommand = {
       "../../core/losses/verify.js"
     );
 
-    const result = verifyObjectiveCases(fileJson);
+    const result = await verifyObjectiveCases(fileJson);
     const report = {
       file: path,
       pass: result.pass,

@@ -10,9 +10,9 @@ beforeAll(async () => {
 const copy = () => structuredClone(ceclipCases);
 
 describe("verifyObjectiveCases on ceclip.json", () => {
-  it("passes every case: each loss term, both threshold vectors, the hinge matrix and 4 gradients", () => {
+  it("passes every case: each loss term, both threshold vectors, the hinge matrix and 4 gradients", async () => {
     const before = tf.memory().numTensors;
-    const result = verifyObjectiveCases(ceclipCases);
+    const result = await verifyObjectiveCases(ceclipCases);
     expect(tf.memory().numTensors).toBe(before);
     expect(result.cases).toHaveLength(ceclipCases.cases.length);
     for (const c of result.cases) {
@@ -41,11 +41,11 @@ describe("verifyObjectiveCases on ceclip.json", () => {
     expect(result.pass).toBe(true);
   });
 
-  it("fails a case whose reference loss or gradient is off", () => {
+  it("fails a case whose reference loss or gradient is off", async () => {
     const file = copy();
     file.cases[0].expected.cmr_loss += 1e-3;
     file.cases[2].grad.image_emb[0][0] *= 1.01;
-    const result = verifyObjectiveCases(file);
+    const result = await verifyObjectiveCases(file);
     expect(result.pass).toBe(false);
     expect(result.cases[0].details.cmr_loss.pass).toBe(false);
     expect(result.cases[0].details.cmr_loss.maxAbs).toBeCloseTo(1e-3, 5);
@@ -55,22 +55,22 @@ describe("verifyObjectiveCases on ceclip.json", () => {
     expect(result.cases[1].pass).toBe(true);
   });
 
-  it("accepts thresholds as one number or as [K]", () => {
+  it("accepts thresholds as one number or as [K]", async () => {
     const file = copy();
     const asArray = { ...file.cases[0], inputs: { ...file.cases[0].inputs, thresholds: [0, 0, 0, 0] } };
-    expect(verifyObjectiveCases({ cases: [asArray] }).pass).toBe(true);
+    expect((await verifyObjectiveCases({ cases: [asArray] })).pass).toBe(true);
     const wrongSize = { ...file.cases[0], inputs: { ...file.cases[0].inputs, thresholds: [0, 0] } };
-    expect(() => verifyObjectiveCases({ cases: [wrongSize] })).toThrow(/\[4\]/);
+    await expect(verifyObjectiveCases({ cases: [wrongSize] })).rejects.toThrow(/\[4\]/);
   });
 
-  it("throws on a format no adapter knows and on an option it would ignore", () => {
+  it("throws on a format no adapter knows and on an option it would ignore", async () => {
     const file = copy();
     const { thresholds: _t, ...inputs } = file.cases[0].inputs;
-    expect(() => verifyObjectiveCases({ cases: [{ ...file.cases[0], inputs }] })).toThrow(
+    await expect(verifyObjectiveCases({ cases: [{ ...file.cases[0], inputs }] })).rejects.toThrow(
       /no fixture adapter/,
     );
     const extraOption = { ...file.cases[0], options: { ...file.cases[0].options, margin: 1 } };
-    expect(() => verifyObjectiveCases({ cases: [extraOption] })).toThrow();
-    expect(() => verifyObjectiveCases({ description: "no cases" })).toThrow();
+    await expect(verifyObjectiveCases({ cases: [extraOption] })).rejects.toThrow();
+    await expect(verifyObjectiveCases({ description: "no cases" })).rejects.toThrow();
   });
 });

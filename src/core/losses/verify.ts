@@ -5,7 +5,6 @@ import { adapterForCase } from "./fixtures/index.js";
 /**
  * Checks an objective against a reference-case file (test/fixtures/losses/*.json): every
  * expected loss term and state value, and the gradient of the total w.r.t. each raw input.
- * Synchronous reads are fine here: this is a verification tool, not the training loop.
  */
 
 /** A loss or threshold fails when |ours - ref| > LOSS_TOLERANCE * max(1, |ref|). */
@@ -71,7 +70,19 @@ function compare(ours: ArrayLike<number> | undefined, reference: unknown, kind: 
   return { kind, maxAbs, maxRel, pass: maxRel <= tolerance };
 }
 
-function verifyCase(fixtureCase: FixtureCase, index: number): CaseResult {
+/** Reads tensors back asynchronously: on WebGPU, tfjs 4.22's dataSync can return zeros. */
+async function readAll(
+  tensors: Record<string, tf.Tensor | undefined>,
+): Promise<Record<string, Float32Array>> {
+  const entries = await Promise.all(
+    Object.entries(tensors)
+      .filter((e): e is [string, tf.Tensor] => e[1] !== undefined)
+      .map(async ([name, t]) => [name, (await t.data()) as Float32Array] as const),
+  );
+  return Object.fromEntries(entries);
+}
+
+async function verifyCase(fixtureCase: FixtureCase, index: number): Promise<CaseResult> {
   const adapter = adapterForCase(fixtureCase);
   const leaves: Record<string, tf.Tensor> = {};
   for (const name of adapter.differentiableInputs) {
@@ -79,31 +90,32 @@ function verifyCase(fixtureCase: FixtureCase, index: number): CaseResult {
   }
   const prepared = adapter.prepare(fixtureCase);
   const details: Record<string, TermDiff> = {};
+  const gradNames = Object.keys(fixtureCase.grad);
+  const differentiable = gradNames.filter((name) => name in leaves);
+  let computed: Record<string, tf.Tensor> = {};
   try {
-    tf.tidy(() => {
+    computed = tf.tidy(() => {
       const outputs = prepared.outputs(leaves);
-      for (const [name, reference] of Object.entries(fixtureCase.expected)) {
-        details[name] = compare(outputs[name]?.dataSync(), reference, "loss");
-      }
-    });
-    const gradNames = Object.keys(fixtureCase.grad);
-    const differentiable = gradNames.filter((name) => name in leaves);
-    tf.tidy(() => {
       const totalOf = (...xs: tf.Tensor[]) =>
         prepared.total({ ...leaves, ...Object.fromEntries(differentiable.map((name, j) => [name, xs[j]])) });
       const grads = tf.grads(totalOf)(differentiable.map((name) => leaves[name]));
-      for (const name of gradNames) {
-        const j = differentiable.indexOf(name);
-        details[`grad.${name}`] = compare(
-          j < 0 ? undefined : grads[j].dataSync(),
-          fixtureCase.grad[name],
-          "grad",
-        );
-      }
+      const kept: Record<string, tf.Tensor> = {};
+      for (const name of Object.keys(fixtureCase.expected)) if (outputs[name]) kept[name] = outputs[name];
+      differentiable.forEach((name, j) => {
+        kept[`grad.${name}`] = grads[j];
+      });
+      return kept;
     });
+    const values = await readAll(computed);
+    for (const [name, reference] of Object.entries(fixtureCase.expected)) {
+      details[name] = compare(values[name], reference, "loss");
+    }
+    for (const name of gradNames)
+      details[`grad.${name}`] = compare(values[`grad.${name}`], fixtureCase.grad[name], "grad");
   } finally {
     prepared.dispose();
     tf.dispose(leaves);
+    tf.dispose(computed);
   }
   const diffs = Object.values(details);
   const worst = (kind: TermDiff["kind"], key: "maxAbs" | "maxRel") =>
@@ -123,8 +135,9 @@ function verifyCase(fixtureCase: FixtureCase, index: number): CaseResult {
 }
 
 /** Verifies every case of a reference file; throws when the file is not in a known format. */
-export function verifyObjectiveCases(fileJson: unknown): VerifyResult {
+export async function verifyObjectiveCases(fileJson: unknown): Promise<VerifyResult> {
   const file = fixtureFileSchema.parse(fileJson);
-  const cases = file.cases.map(verifyCase);
+  const cases: CaseResult[] = [];
+  for (const [i, c] of file.cases.entries()) cases.push(await verifyCase(c, i));
   return { cases, pass: cases.every((c) => c.pass) };
 }

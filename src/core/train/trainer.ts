@@ -63,7 +63,7 @@ function concatTokens(a: TokenBatch, b: TokenBatch): TokenBatch {
  */
 export class Trainer {
   readonly objective: AnyObjective;
-  readonly objectiveOptions: object;
+  objectiveOptions: object;
   readonly trainable: Map<string, tf.Variable>;
   private readonly optimizer: FlatAdamW;
   private readonly preprocess: PreprocessOptions;
@@ -78,7 +78,7 @@ export class Trainer {
     readonly modelConfig: ClipConfig,
     readonly tokenizer: ClipTokenizer,
     readonly source: ExampleSource,
-    readonly config: TrainConfig,
+    public config: TrainConfig,
   ) {
     this.objective = getObjective(config.objective);
     this.objectiveOptions = this.objective.optionsSchema.parse(config.objectiveOptions);
@@ -116,6 +116,19 @@ export class Trainer {
       totalSteps: c.steps,
       floor: c.minLr,
     });
+  }
+
+  /** Changes the peak learning rate or objective options (e.g. loss weights) between steps. */
+  update(changes: { lr?: number; objectiveOptions?: Record<string, unknown> }): void {
+    if (changes.lr !== undefined) {
+      if (!(changes.lr > 0)) throw new Error(`learning rate must be positive, got ${changes.lr}`);
+      this.config = { ...this.config, lr: changes.lr };
+    }
+    if (changes.objectiveOptions) {
+      const merged = { ...this.config.objectiveOptions, ...changes.objectiveOptions };
+      this.objectiveOptions = this.objective.optionsSchema.parse(merged);
+      this.config = { ...this.config, objectiveOptions: merged };
+    }
   }
 
   /** Runs one optimizer step; its metrics wait in a queue until `readMetrics()`. */

@@ -1,11 +1,10 @@
-/// <reference lib="webworker" />
 import * as tf from "@tensorflow/tfjs";
-import * as Comlink from "comlink";
-import { disposeClip, type LoadedClip, loadClip, similarity } from "../core/clip/index.js";
+import { disposeClip, loadClip, similarity } from "../core/clip/index.js";
 import { clipLogits, encodeImagePixels, encodeTextTokens } from "../core/clip/model.js";
 import type { RgbaImage } from "../core/clip/preprocess.js";
 import { type BackendName, type BackendReport, chooseBackend } from "./backend.js";
 import { decodeImageBlob } from "./decodeImage.js";
+import { requireModel, session } from "./session.js";
 
 export interface ModelSummary {
   parameters: number;
@@ -15,27 +14,20 @@ export interface ModelSummary {
   warnings: string[];
 }
 
-let model: LoadedClip | undefined;
-let backendReport: BackendReport | undefined;
-
-function requireModel(): LoadedClip {
-  if (!model) throw new Error("no model is loaded");
-  return model;
-}
-
 /** Embedding and similarity requests, answered off the main thread. */
-const api = {
+export const clipApi = {
   async init(order?: BackendName[]): Promise<BackendReport> {
-    backendReport = await chooseBackend(order);
-    return backendReport;
+    session.backend = await chooseBackend(order);
+    return session.backend;
   },
 
   async loadModel(source: { files: Record<string, Uint8Array> } | { url: string }): Promise<ModelSummary> {
-    if (!backendReport) await api.init();
+    if (!session.backend) await clipApi.init();
     const files = "files" in source ? new Map(Object.entries(source.files)) : { baseUrl: source.url };
-    const next = await loadClip(files);
-    if (model) disposeClip(model);
-    model = next;
+    const next = await loadClip(files, { trainable: true });
+    if (session.model) disposeClip(session.model);
+    session.model = next;
+    const model = next;
     let parameters = 0;
     for (const t of model.params.values()) parameters += t.size;
     return {
@@ -82,9 +74,6 @@ const api = {
   },
 
   backend(): BackendReport | undefined {
-    return backendReport;
+    return session.backend;
   },
 };
-
-export type ClipWorkerApi = typeof api;
-Comlink.expose(api);

@@ -1,0 +1,52 @@
+import { expect, test } from "@playwright/test";
+import { openHarness, readFixtureJson } from "./helpers.js";
+
+test("CE-CLIP reference cases 0 and 1 pass on WebGPU (losses, thresholds, gradients)", async ({ page }) => {
+  const fixture = readFixtureJson<{ description: string; cases: unknown[] }>("losses/ceclip.json");
+  await openHarness(page);
+  const result = await page.evaluate(
+    async (file) => {
+      const { tf, verifyObjectiveCases } = window.harness;
+      await tf.setBackend("webgpu");
+      await tf.ready();
+      return { backend: tf.getBackend(), ...(await verifyObjectiveCases(file)) };
+    },
+    { ...fixture, cases: fixture.cases.slice(0, 2) },
+  );
+  expect(result.backend).toBe("webgpu");
+  expect(result.cases).toHaveLength(2);
+  for (const c of result.cases) {
+    expect(c.pass, JSON.stringify(c.details)).toBe(true);
+  }
+});
+
+test("the worker trains on WebGPU: start, 20 steps, pause, resume, stop, finite metrics", async ({
+  page,
+}) => {
+  await page.goto("/");
+  await expect(page.getByTestId("backend-name")).toHaveText("webgpu");
+  await page.getByRole("button", { name: "Load the bundled tiny CLIP" }).click();
+  await expect(page.getByTestId("model-summary")).toContainText("parameters");
+  await page.getByLabel("Objective").selectOption("ceclip");
+  await page.getByLabel("Steps", { exact: true }).fill("60");
+  await page.getByLabel("Batch size").fill("4");
+  await page.getByLabel("Checkpoint every").fill("0");
+  await page.getByRole("button", { name: "Start" }).click();
+  await expect(page.getByTestId("run-status")).toHaveText("running");
+  await expect
+    .poll(async () => Number(await page.getByTestId("run-step").textContent()), { timeout: 240_000 })
+    .toBeGreaterThanOrEqual(20);
+  await page.getByRole("button", { name: "Pause" }).click();
+  await expect(page.getByTestId("run-status")).toHaveText("paused");
+  const pausedAt = Number(await page.getByTestId("run-step").textContent());
+  for (const name of ["loss", "itc", "cmr", "imc", "theta_0", "grad norm"]) {
+    const value = Number(await page.getByTestId(`metric-${name}`).textContent());
+    expect(Number.isFinite(value), name).toBe(true);
+  }
+  await page.getByRole("button", { name: "Resume" }).click();
+  await expect
+    .poll(async () => Number(await page.getByTestId("run-step").textContent()), { timeout: 120_000 })
+    .toBeGreaterThan(pausedAt + 2);
+  await page.getByRole("button", { name: "Stop" }).click();
+  await expect(page.getByTestId("run-status")).toHaveText("stopped");
+});

@@ -1,0 +1,192 @@
+/**
+ * Training-step benchmark: ms per CE-CLIP step (B images, B captions, 4B negatives; forward,
+ * gradients, AdamW), kernels per step, analytic FLOPs and GFLOP/s, for the fixture model and a
+ * ~2M-parameter CLIP, on wasm and cpu in Node and on WebGPU in headless Chromium. Prints a
+ * markdown table and writes bench/results.json.
+ *
+ *   npm run bench [-- --steps 20] [--warmup 3] [--full] [--build]
+ *                 [--backends wasm,cpu,webgpu] [--models fixture,small] [--batches 16,64]
+ *                 [--out bench/results.json]
+ *
+ * No GPU here: WebGPU is SwiftShader, so by default it runs only the fixture model with
+ * fewer steps (--full runs every case with the full step counts).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { dirname } from "node:path";
+import { parseArgs } from "node:util";
+import * as tf from "@tensorflow/tfjs";
+import { selectNodeBackend } from "../src/cli/backend.js";
+import { parseClipConfig } from "../src/core/clip/config.js";
+import { NEGATIVE_TYPES } from "../src/core/data/shapesWorld/negatives.js";
+import { benchTrainingStep, type StepBenchResult, type StepBenchSpec } from "../src/core/train/benchStep.js";
+import { trainingStepFlops } from "./bench/flops.js";
+import { type BenchModel, fixtureModel, smallModel } from "./bench/models.js";
+import { BENCH_BACKENDS, BENCH_BATCHES, type BenchBackend, type BenchCase, planCases } from "./bench/plan.js";
+import { type BenchRow, markdownTable } from "./bench/report.js";
+import { ensureBuild, openWebgpuSession, type WebgpuSession } from "./bench/webgpu.js";
+
+const { values } = parseArgs({
+  options: {
+    steps: { type: "string", default: "20" },
+    warmup: { type: "string", default: "3" },
+    full: { type: "boolean", default: false },
+    build: { type: "boolean", default: false },
+    backends: { type: "string", default: BENCH_BACKENDS.join(",") },
+    models: { type: "string", default: "fixture,small" },
+    batches: { type: "string", default: BENCH_BATCHES.join(",") },
+    out: { type: "string", default: "bench/results.json" },
+  },
+});
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function positiveInt(name: string, text: string, min: number): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}`);
+  return n;
+}
+
+function modelConfig(model: BenchModel) {
+  const spec = model.spec;
+  if (spec.kind === "scratch") return parseClipConfig(spec.config);
+  return parseClipConfig(Buffer.from(spec.files["config.json"], "base64").toString("utf8"));
+}
+
+function toRow(c: BenchCase, result?: StepBenchResult, failure?: string): BenchRow {
+  const gflopPerStep =
+    trainingStepFlops(modelConfig(c.model), c.batchSize, NEGATIVE_TYPES.length).totalFlops / 1e9;
+  const medianMs = result ? result.medianMs : null;
+  return {
+    model: c.model.label,
+    backend: c.backend,
+    batchSize: c.batchSize,
+    parameters: result ? result.parameters : null,
+    warmupSteps: c.warmupSteps,
+    timedSteps: c.timedSteps,
+    msPerStep: result ? result.msPerStep.map((ms) => Number(ms.toFixed(1))) : [],
+    medianMs: medianMs === null ? null : Number(medianMs.toFixed(1)),
+    kernels: result ? result.kernels : null,
+    gflopPerStep: Number(gflopPerStep.toFixed(4)),
+    gflops: medianMs === null ? null : Number((gflopPerStep / (medianMs / 1000)).toFixed(3)),
+    tensorsFlat: result ? result.tensorsAfterWarmup === result.tensorsAfterTimed : null,
+    ...(c.note ? { note: c.note } : {}),
+    ...(c.skip ? { skipped: c.skip } : {}),
+    ...(failure ? { error: failure } : {}),
+  };
+}
+
+const specOf = (c: BenchCase): StepBenchSpec => ({
+  model: c.model.spec,
+  batchSize: c.batchSize,
+  warmupSteps: c.warmupSteps,
+  timedSteps: c.timedSteps,
+  profile: true,
+});
+
+async function main() {
+  const timedSteps = positiveInt("steps", values.steps, 1);
+  const warmupSteps = positiveInt("warmup", values.warmup, 0);
+  const backends = values.backends.split(",").filter(Boolean) as BenchBackend[];
+  for (const b of backends) if (!BENCH_BACKENDS.includes(b)) throw new Error(`unknown backend "${b}"`);
+  const builders = { fixture: fixtureModel, small: smallModel };
+  const models = values.models.split(",").map((id) => {
+    if (!(id in builders)) throw new Error(`unknown model "${id}" (fixture, small)`);
+    return builders[id as keyof typeof builders]();
+  });
+  const batches = values.batches.split(",").map((b) => positiveInt("batches", b, 1));
+  const cases = planCases(models, backends, { warmupSteps, timedSteps, full: values.full, batches });
+  const environment: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpu: cpus()[0]?.model,
+    cores: cpus().length,
+    // Other work on the machine skews timings: recorded with the results.
+    loadAverage1m: Number(loadavg()[0].toFixed(2)),
+    tfjs: tf.version.tfjs,
+  };
+  log(`bench: ${cases.filter((c) => !c.skip).length} cases, load average ${environment.loadAverage1m}`);
+  const rows: BenchRow[] = [];
+  const runCase = async (c: BenchCase, run: (spec: StepBenchSpec) => Promise<StepBenchResult>) => {
+    log(
+      `  ${c.backend} ${c.model.id} B=${c.batchSize}: ${c.warmupSteps} warm-up + ${c.timedSteps} timed steps...`,
+    );
+    try {
+      const row = toRow(c, await run(specOf(c)));
+      log(`    ${row.medianMs} ms/step, ${row.kernels} kernels`);
+      rows.push(row);
+    } catch (e) {
+      const message = (e as Error).message.split("\n")[0];
+      log(`    failed: ${message}`);
+      rows.push(toRow(c, undefined, message));
+    }
+  };
+
+  for (const c of cases.filter((c) => c.backend !== "webgpu")) {
+    if (c.skip) rows.push(toRow(c));
+    else {
+      await selectNodeBackend(c.backend);
+      if (c.backend === "wasm" && environment.wasm === undefined)
+        environment.wasm = {
+          simd: await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"),
+          threads: await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT"),
+        };
+      await runCase(c, benchTrainingStep);
+    }
+  }
+
+  const gpuCases = cases.filter((c) => c.backend === "webgpu");
+  if (gpuCases.some((c) => !c.skip)) {
+    let session: WebgpuSession | undefined;
+    try {
+      ensureBuild(values.build, log);
+      session = await openWebgpuSession();
+      environment.webgpu = { browser: session.browserVersion, adapter: session.adapter };
+      log(`webgpu: Chromium ${session.browserVersion}, adapter ${JSON.stringify(session.adapter)}`);
+    } catch (e) {
+      environment.webgpu = { error: (e as Error).message.split("\n")[0] };
+      log(`webgpu unavailable: ${(environment.webgpu as { error: string }).error}`);
+    }
+    for (const c of gpuCases) {
+      if (c.skip) rows.push(toRow(c));
+      else if (!session) rows.push(toRow(c, undefined, "WebGPU session did not start"));
+      else await runCase(c, session.run);
+    }
+    await session?.close();
+  } else for (const c of gpuCases) rows.push(toRow(c));
+
+  const order = (r: BenchRow) => BENCH_BACKENDS.indexOf(r.backend);
+  rows.sort((a, b) => order(a) - order(b));
+  mkdirSync(dirname(values.out), { recursive: true });
+  writeFileSync(
+    values.out,
+    `${JSON.stringify({ environment, settings: { timedSteps, warmupSteps, full: values.full }, rows }, null, 2)}\n`,
+  );
+
+  const wasm = environment.wasm as { simd: boolean; threads: boolean } | undefined;
+  const gpu = environment.webgpu as
+    | { browser?: string; adapter?: Record<string, unknown>; error?: string }
+    | undefined;
+  const lines = [
+    `Node ${environment.node}, tfjs ${environment.tfjs}, ${environment.cores} x ${environment.cpu}, load average ${environment.loadAverage1m} at start`,
+    ...(wasm ? [`wasm: SIMD ${wasm.simd}, threads ${wasm.threads}`] : []),
+    ...(gpu
+      ? [
+          gpu.error
+            ? `webgpu: unavailable (${gpu.error})`
+            : `webgpu: Chromium ${gpu.browser}, adapter ${JSON.stringify(gpu.adapter)}`,
+        ]
+      : []),
+    `One CE-CLIP step: B images, B captions, ${NEGATIVE_TYPES.length}B negatives; median of the timed steps; kernels from tf.profile of one more step; FLOPs counted from the config (scripts/bench/flops.ts).`,
+    "",
+    markdownTable(rows),
+    "",
+    `wrote ${values.out}`,
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`error: ${(e as Error).message.split("\n")[0]}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,121 @@
+import * as tf from "@tensorflow/tfjs";
+import { createClipFromScratch } from "../clip/create.js";
+import { disposeClip, type LoadedClip, loadClip } from "../clip/index.js";
+import { shapesExampleSource } from "../data/shapesWorld/source.js";
+import type { ExampleSource } from "./batches.js";
+import { parseTrainConfig } from "./config.js";
+import { Trainer } from "./trainer.js";
+
+/**
+ * Timing of one real training step (Trainer.step: batch upload, both towers, CE-CLIP,
+ * gradients, AdamW), shared by `npm run bench` in Node and the harness page in Chromium,
+ * so every backend measures the same code. The spec is plain JSON so it crosses
+ * page.evaluate.
+ */
+export type BenchModelSpec =
+  /** An HF model folder, each file base64-encoded. */
+  | { kind: "files"; files: Record<string, string> }
+  /** A CLIP initialised from scratch (createClipFromScratch). */
+  | { kind: "scratch"; config: unknown; tokenizerFiles: Record<string, string>; seed: number };
+
+export interface StepBenchSpec {
+  model: BenchModelSpec;
+  batchSize: number;
+  /** Untimed steps first (kernel compilation, allocation). */
+  warmupSteps: number;
+  timedSteps: number;
+  /** Also count the kernels of one extra step with tf.profile. */
+  profile: boolean;
+}
+
+export interface StepBenchResult {
+  backend: string;
+  parameters: number;
+  batchSize: number;
+  /** Captions + hard negatives per step. */
+  textsPerStep: number;
+  msPerStep: number[];
+  medianMs: number;
+  /** Kernels launched by one step (tf.profile), null when not profiled. */
+  kernels: number | null;
+  /** Live tensors after the warm-up and after the timed steps: equal when nothing leaks. */
+  tensorsAfterWarmup: number;
+  tensorsAfterTimed: number;
+}
+
+function decodeBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+export async function loadBenchModel(spec: BenchModelSpec): Promise<LoadedClip> {
+  if (spec.kind === "scratch") return createClipFromScratch(spec.config, spec.tokenizerFiles, spec.seed);
+  const files = new Map(Object.entries(spec.files).map(([name, text]) => [name, decodeBase64(text)]));
+  return loadClip(files, { trainable: true });
+}
+
+/** A few batches of shapes-world scenes rendered up front, so timing excludes the rasteriser. */
+function prerenderedSource(batchSize: number, imageSize: number): ExampleSource {
+  const base = shapesExampleSource({ split: "train", seed: 0, size: 4 * batchSize, imageSize });
+  const examples = Array.from({ length: base.size }, (_, i) => base.get(i));
+  return { ...base, get: (i) => examples[i] };
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Times CE-CLIP training steps (B images, B captions, K*B negatives) on the current backend. */
+export async function benchTrainingStep(spec: StepBenchSpec): Promise<StepBenchResult> {
+  if (spec.timedSteps < 1) throw new Error("timedSteps must be at least 1");
+  const model = await loadBenchModel(spec.model);
+  const source = prerenderedSource(spec.batchSize, model.config.vision_config.image_size);
+  // A long schedule without warm-up: the learning rate has no effect on the cost of a step.
+  const config = parseTrainConfig({
+    objective: "ceclip",
+    steps: 1_000_000,
+    batchSize: spec.batchSize,
+    warmupSteps: 0,
+    evalEvery: 0,
+    checkpointEvery: 0,
+  });
+  const trainer = new Trainer(model.params, model.config, model.tokenizer, source, config);
+  try {
+    // Reading the metrics back waits for the device, so each time covers the whole step.
+    const timedStep = async () => {
+      const started = performance.now();
+      trainer.step();
+      await trainer.readMetrics();
+      return performance.now() - started;
+    };
+    for (let i = 0; i < spec.warmupSteps; i++) await timedStep();
+    const tensorsAfterWarmup = tf.memory().numTensors;
+    const msPerStep: number[] = [];
+    for (let i = 0; i < spec.timedSteps; i++) msPerStep.push(await timedStep());
+    const tensorsAfterTimed = tf.memory().numTensors;
+    let kernels: number | null = null;
+    if (spec.profile) {
+      const info = await tf.profile(() => trainer.step());
+      await trainer.readMetrics();
+      kernels = info.kernels.length;
+    }
+    return {
+      backend: tf.getBackend(),
+      parameters: trainer.trainableParameterCount,
+      batchSize: spec.batchSize,
+      textsPerStep: spec.batchSize * (1 + trainer.numNegativeTypes),
+      msPerStep,
+      medianMs: median(msPerStep),
+      kernels,
+      tensorsAfterWarmup,
+      tensorsAfterTimed,
+    };
+  } finally {
+    trainer.dispose();
+    disposeClip(model);
+  }
+}
