@@ -2,7 +2,14 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type LoadedClip, loadClip } from "./index.js";
-import { clipLogits, encodeImagePixels, encodeTextTokens, poolingPositions } from "./model.js";
+import {
+  clipLogits,
+  encodeImagePixels,
+  encodeTextTokens,
+  patchify,
+  patchifyHost,
+  poolingPositions,
+} from "./model.js";
 import { maxAbsDiff, readFolder, readJson, TINY_CLIP_DIR } from "./testing.js";
 
 interface Expected {
@@ -83,5 +90,15 @@ describe("CLIP forward parity with HF transformers (tiny fixture, cpu backend)",
       tf.tidy(() => encodeTextTokens(model.params, model.config, textBatch()).features).dispose();
     }
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe("patchifyHost", () => {
+  it("lays out patches exactly as the on-device patchify", async () => {
+    await tf.setBackend("cpu");
+    const pixels = Float32Array.from({ length: 2 * 3 * 16 * 16 }, (_, i) => Math.sin(i));
+    const device = patchify(tf.tensor4d(pixels, [2, 3, 16, 16]), 4);
+    expect(Array.from(patchifyHost(pixels, 2, 16, 4))).toEqual(Array.from(device.dataSync()));
+    device.dispose();
   });
 });

@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
  * H100 for a 1.8M-parameter CLIP, almost all of it dispatch).
  *
  * A step whose loss or gradient norm is not finite leaves parameters and moments
- * untouched on the device (a `where`), so no read-back is needed to guard it.
+ * untouched on the device (blended with a 0/1 gate), so no read-back is needed to guard it.
  */
 export interface AdamWOptions {
   beta1: number;
@@ -86,26 +86,31 @@ export class FlatAdamW {
       let finite = tf.logicalNot(tf.logicalOr(tf.isNaN(gradNorm), tf.isInf(gradNorm)));
       if (loss) finite = tf.logicalAnd(finite, tf.logicalNot(tf.logicalOr(tf.isNaN(loss), tf.isInf(loss))));
       const clipped = o.clipNorm ? tf.mul(g, tf.minimum(1, tf.div(o.clipNorm, tf.add(gradNorm, 1e-6)))) : g;
-      // Zero a non-finite gradient so the discarded branch of `where` stays finite too.
-      const safeGrad = tf.where(finite, clipped, tf.zerosLike(clipped));
-      const t = tf.add(this.appliedSteps, 1);
+      // Zero a non-finite gradient element-wise (a scalar-condition `where` would tile the
+      // condition to the full size: 15 ms per call on wasm). Every later value then stays
+      // finite, so `keep` blends new and old exactly: x * 1 + old * 0 = x, x * 0 + old = old.
+      const safeGrad = tf.where(tf.logicalAnd(tf.isFinite(clipped), finite), clipped, tf.zerosLike(clipped));
+      const gate = tf.cast(finite, "float32");
+      const keep = <T extends tf.Tensor>(next: T, old: T) =>
+        tf.add(tf.mul(next, gate), tf.mul(old, tf.sub(1, gate))) as T;
+      const t = tf.add(this.appliedSteps, gate);
       const m = tf.add(tf.mul(this.m, o.beta1), tf.mul(safeGrad, 1 - o.beta1));
       const v = tf.add(tf.mul(this.v, o.beta2), tf.mul(tf.square(safeGrad), 1 - o.beta2));
-      const mHat = tf.div(m, tf.sub(1, tf.pow(o.beta1, t)));
-      const vHat = tf.div(v, tf.sub(1, tf.pow(o.beta2, t)));
+      const mHat = tf.div(m, tf.sub(1, tf.pow(o.beta1, tf.maximum(t, 1))));
+      const vHat = tf.div(v, tf.sub(1, tf.pow(o.beta2, tf.maximum(t, 1))));
       const p = this.flatten(this.names.map((n) => this.params.get(n)!));
       const decayed = tf.mul(p, tf.sub(1, tf.mul(this.decayMask, lr * o.weightDecay)));
       const updated = tf.sub(decayed, tf.mul(lr, tf.div(mHat, tf.add(tf.sqrt(vHat), o.eps))));
-      const nextP = tf.where(finite, updated, p);
-      this.m.assign(tf.where(finite, m, this.m) as tf.Tensor1D);
-      this.v.assign(tf.where(finite, v, this.v) as tf.Tensor1D);
-      this.appliedSteps.assign(tf.where(finite, t, this.appliedSteps) as tf.Scalar);
+      const nextP = keep(updated, p);
+      this.m.assign(keep(m, this.m) as tf.Tensor1D);
+      this.v.assign(keep(v, this.v) as tf.Tensor1D);
+      this.appliedSteps.assign(t as tf.Scalar);
       const pieces = tf.split(nextP, this.sizes);
       this.names.forEach((name, i) => {
         const variable = this.params.get(name)!;
         variable.assign(pieces[i].reshape(variable.shape));
       });
-      return { gradNorm, applied: tf.cast(finite, "float32") as tf.Scalar };
+      return { gradNorm, applied: gate as tf.Scalar };
     });
   }
 

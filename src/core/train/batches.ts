@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import type { TokenBatch } from "../clip/model.js";
+import { patchifyHost, type TokenBatch } from "../clip/model.js";
 import { type PreprocessOptions, preprocessImage, type RgbaImage } from "../clip/preprocess.js";
 import { createRng } from "../clip/random.js";
 import type { ClipTokenizer } from "../clip/tokenizer.js";
@@ -64,7 +64,8 @@ export function nextBatchIndices(
 }
 
 export interface TrainingBatch {
-  pixels: tf.Tensor4D;
+  /** Preprocessed pixels as flattened patches [N, P, 3 p p] (patchified on the host). */
+  patches: tf.Tensor3D;
   captions: TokenBatch;
   /** N*K caption rows, sample-major; absent when K = 0. */
   negatives?: TokenBatch;
@@ -84,6 +85,7 @@ export function buildBatch(
   indices: ArrayLike<number>,
   tokenizer: ClipTokenizer,
   preprocess: PreprocessOptions,
+  patchSize: number,
   withNegatives: boolean,
 ): TrainingBatch {
   const examples = Array.from(indices, (i) => source.get(i));
@@ -93,7 +95,11 @@ export function buildBatch(
     pixelData.set(preprocessImage(ex.image, preprocess), i * 3 * size * size);
   const k = withNegatives ? source.numNegativeTypes : 0;
   const batch: TrainingBatch = {
-    pixels: tf.tensor4d(pixelData, [examples.length, 3, size, size]),
+    patches: tf.tensor3d(patchifyHost(pixelData, examples.length, size, patchSize), [
+      examples.length,
+      (size / patchSize) ** 2,
+      3 * patchSize * patchSize,
+    ]),
     captions: tokenBatch(
       tokenizer,
       examples.map((e) => e.caption),
@@ -115,5 +121,5 @@ export function buildBatch(
 }
 
 export function disposeBatch(batch: TrainingBatch): void {
-  tf.dispose([batch.pixels, ...(batch.validMask ? [batch.validMask] : [])]);
+  tf.dispose([batch.patches, ...(batch.validMask ? [batch.validMask] : [])]);
 }

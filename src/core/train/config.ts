@@ -24,6 +24,12 @@ export const trainConfigSchema = z.object({
   lr: z.number().positive().default(1e-3).describe("Peak learning rate"),
   warmupSteps: z.number().int().min(0).default(50).describe("Linear warm-up steps before cosine decay"),
   minLr: z.number().min(0).default(0).describe("Learning rate at the end of the cosine decay"),
+  decaySteps: z
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .describe("Cosine horizon in steps (0: the run's steps); longer keeps the rate up, which the cure needs"),
   weightDecay: z.number().min(0).default(0.1).describe("Decoupled weight decay on matrices"),
   beta1: z.number().min(0).max(1).default(0.9).describe("AdamW beta1"),
   beta2: z.number().min(0).max(1).default(0.98).describe("AdamW beta2"),

@@ -2,7 +2,8 @@ import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type LoadedClip, loadClip } from "../clip/index.js";
-import { encodeImagePixels, encodeTextTokens } from "../clip/model.js";
+import { encodeImagePatches, encodeTextTokens } from "../clip/model.js";
+import { preprocessOptionsFor } from "../clip/preprocess.js";
 import { readFolder, TINY_CLIP_DIR } from "../clip/testing.js";
 import { shapesExampleSource } from "../data/shapesWorld/source.js";
 import { ceClipObjective } from "../losses/ceclip.js";
@@ -152,24 +153,13 @@ describe("finite differences: model + CE-CLIP loss on the tiny fixture model", (
     await tf.setBackend("cpu");
     const model = await loadTiny();
     const source = shapesExampleSource({ split: "train", seed: 11, size: 4, imageSize: 32 });
-    const batch = buildBatch(
-      source,
-      [0, 1, 2, 3],
-      model.tokenizer,
-      {
-        shortestEdge: 32,
-        cropSize: 32,
-        mean: [0.48145466, 0.4578275, 0.40821073],
-        std: [0.26862954, 0.26130258, 0.27577711],
-      },
-      true,
-    );
+    const batch = buildBatch(source, [0, 1, 2, 3], model.tokenizer, preprocessOptionsFor(32), 8, true);
     const options = ceClipObjective.optionsSchema.parse({});
     const thresholds = { thresholds: tf.tensor1d([0.5, 1, 1.5, 2]) };
     const n = batch.captions.batch;
     const loss = () =>
       tf.tidy(() => {
-        const images = encodeImagePixels(model.params, model.config, batch.pixels).features;
+        const images = encodeImagePatches(model.params, model.config, batch.patches).features;
         const texts = encodeTextTokens(model.params, model.config, {
           ids: Int32Array.from([...batch.captions.ids, ...batch.negatives!.ids]),
           batch: n * 5,

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ClipConfig } from "../clip/config.js";
-import { type ClipParams, encodeImagePixels, encodeTextTokens, type TokenBatch } from "../clip/model.js";
+import { type ClipParams, encodeImagePatches, encodeTextTokens, type TokenBatch } from "../clip/model.js";
 import { type PreprocessOptions, preprocessOptionsFor } from "../clip/preprocess.js";
 import type { ClipTokenizer } from "../clip/tokenizer.js";
 import type { AnyObjective, ObjectiveInputs, ObjectiveState, SerializedState } from "../losses/objective.js";
@@ -113,7 +113,7 @@ export class Trainer {
     return learningRateAt(step, {
       peak: c.lr,
       warmupSteps: c.warmupSteps,
-      totalSteps: c.steps,
+      totalSteps: c.decaySteps || c.steps,
       floor: c.minLr,
     });
   }
@@ -142,7 +142,8 @@ export class Trainer {
     if (newEpoch && this.stepsDone > 0)
       this.replaceState(this.objective.onEpochStart(this.state, this.objectiveOptions));
     const k = this.numNegativeTypes;
-    const batch = buildBatch(this.source, indices, this.tokenizer, this.preprocess, k > 0);
+    const patch = this.modelConfig.vision_config.patch_size;
+    const batch = buildBatch(this.source, indices, this.tokenizer, this.preprocess, patch, k > 0);
     const lr = this.learningRate();
     const logitScale = this.params.get("logit_scale") as tf.Variable;
     let termNames: string[] = [];
@@ -150,7 +151,7 @@ export class Trainer {
     const packed = tf.tidy(() => {
       let terms: tf.Scalar[] = [];
       const { value: loss, grads } = tf.variableGrads(() => {
-        const images = encodeImagePixels(this.params, this.modelConfig, batch.pixels).features;
+        const images = encodeImagePatches(this.params, this.modelConfig, batch.patches).features;
         const allTexts = batch.negatives ? concatTokens(batch.captions, batch.negatives) : batch.captions;
         const textFeatures = encodeTextTokens(this.params, this.modelConfig, allTexts).features;
         const n = batch.captions.batch;

@@ -1,0 +1,218 @@
+/**
+ * `npm run reproduce`: fine-tunes the default model with every objective and the CE-CLIP
+ * ablation on the shapes world (same seed, steps and batch for all), evaluates each on the
+ * held-out split, prints a markdown table and writes reproduce/results.json.
+ *
+ *   npm run reproduce [-- --steps 1000 --decay-steps 2000 --batch 64 --parallel 2 --n 500]
+ *
+ * Runs are independent processes (tfjs wasm is single-threaded here), `--parallel` at a time.
+ * One run alone: `npx tsx scripts/reproduce.ts --run ceclip --out <file>`.
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+
+interface RunSpec {
+  name: string;
+  label: string;
+  objective?: string;
+  objectiveOptions?: Record<string, unknown>;
+}
+
+/** Every row of the table; `base` is evaluated without training. */
+const RUNS: RunSpec[] = [
+  { name: "base", label: "Base model (CLIP loss, no negatives)" },
+  { name: "clip", label: "+ CLIP fine-tuning (no negatives)", objective: "clip" },
+  { name: "negclip", label: "+ NegCLIP = ITC+HN", objective: "negclip" },
+  { name: "itc_hn_imc", label: "+ ITC+HN+IMC", objective: "ceclip", objectiveOptions: { cmrWeight: 0 } },
+  {
+    name: "itc_hn_cmr",
+    label: "+ ITC+HN+CMR (adaptive)",
+    objective: "ceclip",
+    objectiveOptions: { imcWeight: 0 },
+  },
+  { name: "ceclip", label: "+ CE-CLIP, all terms (adaptive)", objective: "ceclip" },
+  {
+    name: "ceclip_fixed2",
+    label: "+ CE-CLIP, fixed threshold 2",
+    objective: "ceclip",
+    objectiveOptions: { thresholdType: "fixed", fixedThreshold: 2 },
+  },
+  {
+    name: "ceclip_fixed10",
+    label: "+ CE-CLIP, fixed threshold 10",
+    objective: "ceclip",
+    objectiveOptions: { thresholdType: "fixed", fixedThreshold: 10 },
+  },
+];
+
+const { values } = parseArgs({
+  options: {
+    steps: { type: "string", default: "1000" },
+    "decay-steps": { type: "string", default: "2000" },
+    batch: { type: "string", default: "64" },
+    lr: { type: "string", default: "1e-3" },
+    seed: { type: "string", default: "0" },
+    n: { type: "string", default: "500" },
+    parallel: { type: "string", default: "2" },
+    model: { type: "string", default: "public/models/shapes-clip" },
+    run: { type: "string" },
+    out: { type: "string" },
+    only: { type: "string" },
+  },
+});
+
+interface RunResult {
+  name: string;
+  label: string;
+  seconds: number;
+  result: {
+    n: number;
+    perType: Record<string, number | null>;
+    r1_i2t: number;
+    r5_i2t: number;
+    r1_t2i: number;
+    r5_t2i: number;
+  };
+  finalThresholds?: number[];
+}
+
+/** One run in this process: train (unless base), then benchmark on the held-out split. */
+async function runOne(spec: RunSpec, outFile: string) {
+  const tf = await import("@tensorflow/tfjs");
+  await import("@tensorflow/tfjs-backend-wasm");
+  const { loadClip } = await import("../src/core/clip/index.js");
+  const { readModelFolder } = await import("../src/cli/files.js");
+  const { shapesExampleSource } = await import("../src/core/data/shapesWorld/source.js");
+  const { parseTrainConfig } = await import("../src/core/train/config.js");
+  const { Trainer } = await import("../src/core/train/trainer.js");
+  const { runBenchmark } = await import("../src/core/eval/benchmark.js");
+  const { shapesBenchmarkExamples } = await import("../src/core/eval/shapesHeldout.js");
+  await tf.setBackend("wasm");
+  const started = performance.now();
+  const model = await loadClip(readModelFolder(values.model), { trainable: true });
+  const imageSize = model.config.vision_config.image_size;
+  const steps = Number(values.steps);
+  let finalThresholds: number[] | undefined;
+  if (spec.objective) {
+    const batchSize = Number(values.batch);
+    const seed = Number(values.seed);
+    const source = shapesExampleSource({
+      split: "train",
+      seed: seed + 1000,
+      size: steps * batchSize,
+      imageSize,
+    });
+    const config = parseTrainConfig({
+      objective: spec.objective,
+      objectiveOptions: spec.objectiveOptions ?? {},
+      steps,
+      decaySteps: Number(values["decay-steps"]),
+      batchSize,
+      lr: Number(values.lr),
+      warmupSteps: 50,
+      seed,
+    });
+    const trainer = new Trainer(model.params, model.config, model.tokenizer, source, config);
+    for (let s = 0; s < steps; s++) {
+      trainer.step();
+      if ((s + 1) % 50 === 0) {
+        const last = (await trainer.readMetrics()).at(-1)!;
+        const thetas = Object.entries(last.terms)
+          .filter(([k]) => k.startsWith("theta_"))
+          .map(([, v]) => v.toFixed(2));
+        finalThresholds = thetas.map(Number);
+        process.stderr.write(
+          `[${spec.name}] step ${s + 1}/${steps} loss ${last.loss.toFixed(4)}${thetas.length ? ` theta ${thetas.join(" ")}` : ""}\n`,
+        );
+      }
+    }
+    await trainer.readMetrics();
+    trainer.dispose();
+  }
+  const data = shapesBenchmarkExamples({
+    split: "heldout",
+    n: Number(values.n),
+    seed: Number(values.seed),
+    imageSize,
+  });
+  const result = await runBenchmark(model, data, { candidates: 100 });
+  const out: RunResult = {
+    name: spec.name,
+    label: spec.label,
+    seconds: (performance.now() - started) / 1000,
+    result,
+    finalThresholds,
+  };
+  writeFileSync(outFile, JSON.stringify(out));
+}
+
+function runChild(spec: RunSpec, outFile: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const args = ["--import", "tsx", "scripts/reproduce.ts", "--run", spec.name, "--out", outFile];
+    for (const key of ["steps", "decay-steps", "batch", "lr", "seed", "n", "model"] as const) {
+      args.push(`--${key}`, String(values[key]));
+    }
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "inherit", "inherit"] });
+    child.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`run ${spec.name} exited with ${code}`)),
+    );
+  });
+}
+
+const fmt = (x: number | null | undefined) => (x === null || x === undefined ? "–" : x.toFixed(3));
+
+function table(results: RunResult[]): string {
+  const types = Object.keys(results[0].result.perType);
+  const header = `| run | ${types.join(" | ")} | R@1 i2t | R@5 i2t | R@1 t2i | R@5 t2i |`;
+  const rule = `|---|${types.map(() => "---").join("|")}|---|---|---|---|`;
+  const rows = results.map((r) => {
+    const x = r.result;
+    return `| ${r.label} | ${types.map((t) => fmt(x.perType[t])).join(" | ")} | ${fmt(x.r1_i2t)} | ${fmt(x.r5_i2t)} | ${fmt(x.r1_t2i)} | ${fmt(x.r5_t2i)} |`;
+  });
+  return [header, rule, ...rows].join("\n");
+}
+
+async function main() {
+  if (values.run) {
+    const spec = RUNS.find((r) => r.name === values.run);
+    if (!spec) throw new Error(`unknown run ${values.run} (known: ${RUNS.map((r) => r.name).join(", ")})`);
+    await runOne(spec, values.out ?? `reproduce/${spec.name}.json`);
+    return;
+  }
+  const started = performance.now();
+  const dir = "reproduce";
+  mkdirSync(join(dir, "runs"), { recursive: true });
+  const selected = values.only ? RUNS.filter((r) => values.only!.split(",").includes(r.name)) : RUNS;
+  const queue = [...selected];
+  const workers = Array.from({ length: Number(values.parallel) }, async () => {
+    for (let spec = queue.shift(); spec; spec = queue.shift()) {
+      await runChild(spec, join(dir, "runs", `${spec.name}.json`));
+    }
+  });
+  await Promise.all(workers);
+  const results = selected.map(
+    (r) => JSON.parse(readFileSync(join(dir, "runs", `${r.name}.json`), "utf8")) as RunResult,
+  );
+  const minutes = (performance.now() - started) / 60_000;
+  const settings = {
+    steps: Number(values.steps),
+    decaySteps: Number(values["decay-steps"]),
+    batch: Number(values.batch),
+    lr: Number(values.lr),
+    seed: Number(values.seed),
+    heldoutN: Number(values.n),
+    candidates: 100,
+    parallel: Number(values.parallel),
+    minutes: Number(minutes.toFixed(1)),
+  };
+  writeFileSync(join(dir, "results.json"), `${JSON.stringify({ settings, results }, null, 2)}\n`);
+  console.log(table(results));
+  console.log(
+    `\n${settings.steps} steps (cosine horizon ${settings.decaySteps}), batch ${settings.batch}, lr ${settings.lr}, ` +
+      `seed ${settings.seed}; held-out n = ${settings.heldoutN}, R@k over 100 candidates; ${minutes.toFixed(1)} minutes in all.`,
+  );
+}
+
+await main();
