@@ -1,5 +1,7 @@
 import { ceClipObjective } from "./ceclip.js";
 import { clipObjective } from "./clip.js";
+import { deglaObjective } from "./degla.js";
+import { fscClipObjective } from "./fscclip.js";
 import { negClipObjective } from "./negclip.js";
 import type { AnyObjective } from "./objective.js";
 
@@ -8,6 +10,8 @@ export const objectives: Record<string, AnyObjective> = {
   clip: clipObjective,
   negclip: negClipObjective,
   ceclip: ceClipObjective,
+  fscclip: fscClipObjective,
+  degla: deglaObjective,
 };
 
 export function getObjective(name: string): AnyObjective {
