@@ -16,12 +16,12 @@ import { cpus, loadavg } from "node:os";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
-import { selectNodeBackend } from "../src/cli/backend.js";
 import { parseClipConfig } from "../src/core/clip/config.js";
 import { NEGATIVE_TYPES } from "../src/core/data/shapesWorld/negatives.js";
-import { benchTrainingStep, type StepBenchResult, type StepBenchSpec } from "../src/core/train/benchStep.js";
+import type { StepBenchResult, StepBenchSpec } from "../src/core/train/benchStep.js";
 import { trainingStepFlops } from "./bench/flops.js";
 import { type BenchModel, fixtureModel, smallModel } from "./bench/models.js";
+import { runNodeCase } from "./bench/nodeRunner.js";
 import { BENCH_BACKENDS, BENCH_BATCHES, type BenchBackend, type BenchCase, planCases } from "./bench/plan.js";
 import { type BenchRow, markdownTable } from "./bench/report.js";
 import { ensureBuild, openWebgpuSession, type WebgpuSession } from "./bench/webgpu.js";
@@ -124,15 +124,12 @@ async function main() {
 
   for (const c of cases.filter((c) => c.backend !== "webgpu")) {
     if (c.skip) rows.push(toRow(c));
-    else {
-      await selectNodeBackend(c.backend);
-      if (c.backend === "wasm" && environment.wasm === undefined)
-        environment.wasm = {
-          simd: await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"),
-          threads: await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT"),
-        };
-      await runCase(c, benchTrainingStep);
-    }
+    else
+      await runCase(c, async (spec) => {
+        const { result, wasm } = await runNodeCase(c.backend, spec);
+        if (wasm) environment.wasm = wasm;
+        return result;
+      });
   }
 
   const gpuCases = cases.filter((c) => c.backend === "webgpu");

@@ -1,6 +1,7 @@
 import { embedCommand } from "./embed.js";
 import { evalCommand } from "./eval.js";
 import { preprocessCommand } from "./preprocess.js";
+import { trainCommand } from "./train.js";
 import type { CliCommand } from "./types.js";
 import { verifyObjectiveCommand } from "./verifyObjective.js";
 
@@ -9,5 +10,6 @@ export const commands: Record<string, CliCommand> = {
   embed: embedCommand,
   eval: evalCommand,
   preprocess: preprocessCommand,
+  train: trainCommand,
   "verify-objective": verifyObjectiveCommand,
 };

@@ -218,9 +218,10 @@ export function encodeImagePatches(p: ClipParams, config: ClipConfig, patchValue
   const batch = patchValues.shape[0];
   const kernel = param<tf.Tensor4D>(p, "vision_model.embeddings.patch_embedding.weight");
   const patches = linear(patchValues, kernel.reshape([c.hidden_size, -1]) as tf.Tensor2D);
-  const cls = tf.broadcastTo(
+  // A product with ones, not broadcastTo: its gradient is one reduction, not B slices and adds.
+  const cls = tf.mul(
+    tf.ones([batch, 1, 1]),
     param(p, "vision_model.embeddings.class_embedding").reshape([1, 1, c.hidden_size]),
-    [batch, 1, c.hidden_size],
   );
   const embedded = tf.add(
     tf.concat([cls, patches], 1),

@@ -107,6 +107,13 @@ describe("FlatAdamW", () => {
     );
   });
 
+  it("creating and disposing the optimizer leaves no tensor behind", () => {
+    const params = new Map([["a.weight", tf.variable(tf.ones([2, 2]))]]);
+    const before = tf.memory().numTensors;
+    new FlatAdamW(params, options).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it("decay rule and schedule", () => {
     expect(decays("vision_model.encoder.layers.0.self_attn.q_proj.weight", [4, 4])).toBe(true);
     expect(decays("vision_model.encoder.layers.0.self_attn.q_proj.bias", [4])).toBe(false);

@@ -60,9 +60,11 @@ export class FlatAdamW {
       offset += p.size;
     }
     this.decayMask = tf.tensor1d(mask);
-    this.m = tf.variable(tf.zeros([this.size]), false);
-    this.v = tf.variable(tf.zeros([this.size]), false);
-    this.appliedSteps = tf.variable(tf.scalar(0), false);
+    [this.m, this.v, this.appliedSteps] = tf.tidy(() => [
+      tf.variable(tf.zeros([this.size]), false),
+      tf.variable(tf.zeros([this.size]), false),
+      tf.variable(tf.scalar(0), false),
+    ]) as [tf.Variable<tf.Rank.R1>, tf.Variable<tf.Rank.R1>, tf.Variable<tf.Rank.R0>];
   }
 
   private flatten(tensors: tf.Tensor[]): tf.Tensor1D {

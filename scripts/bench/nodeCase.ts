@@ -1,0 +1,27 @@
+/**
+ * One Node benchmark case in its own process: reads {backend, spec} as JSON on stdin,
+ * prints the StepBenchResult as JSON on stdout. A fresh process per case keeps the cases
+ * independent: the wasm heap never shrinks, and after the earlier cases the large one
+ * ran out of it.
+ */
+import { selectNodeBackend } from "../../src/cli/backend.js";
+import { benchTrainingStep, type StepBenchSpec } from "../../src/core/train/benchStep.js";
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+const { backend, spec } = JSON.parse(await readStdin()) as { backend: string; spec: StepBenchSpec };
+await selectNodeBackend(backend);
+const tf = await import("@tensorflow/tfjs");
+const result = await benchTrainingStep(spec);
+const wasm =
+  backend === "wasm"
+    ? {
+        simd: await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"),
+        threads: await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT"),
+      }
+    : undefined;
+process.stdout.write(`${JSON.stringify({ result, wasm })}\n`);

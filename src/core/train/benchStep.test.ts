@@ -1,0 +1,37 @@
+import * as tf from "@tensorflow/tfjs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { readFolder, TINY_CLIP_DIR } from "../clip/testing.js";
+import { benchTrainingStep, median } from "./benchStep.js";
+
+const base64Folder = (dir: string) =>
+  Object.fromEntries(
+    [...readFolder(dir)].map(([name, bytes]) => [name, Buffer.from(bytes).toString("base64")]),
+  );
+
+describe("benchTrainingStep (cpu, tiny fixture model)", () => {
+  beforeAll(async () => {
+    await tf.setBackend("cpu");
+  });
+
+  it("median of odd and even counts", () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+
+  it("times real CE-CLIP steps, counts their kernels and leaks nothing between steps", async () => {
+    const result = await benchTrainingStep({
+      model: { kind: "files", files: base64Folder(TINY_CLIP_DIR) },
+      batchSize: 4,
+      warmupSteps: 1,
+      timedSteps: 2,
+      profile: true,
+    });
+    expect(result.backend).toBe("cpu");
+    expect(result.parameters).toBe(162_369);
+    expect(result.textsPerStep).toBe(20); // 4 captions + 4 x 4 typed negatives
+    expect(result.msPerStep).toHaveLength(2);
+    expect(result.medianMs).toBe((result.msPerStep[0] + result.msPerStep[1]) / 2);
+    expect(result.kernels).toBeGreaterThan(1000);
+    expect(result.tensorsAfterTimed).toBe(result.tensorsAfterWarmup);
+  });
+});
