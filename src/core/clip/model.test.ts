@@ -64,7 +64,7 @@ describe("CLIP forward parity with HF transformers (tiny fixture, cpu backend)",
     const out = tf.tidy(() => {
       const text = encodeTextTokens(model.params, model.config, textBatch());
       const image = encodeImagePixels(model.params, model.config, tf.tensor4d(expected.pixel_values));
-      return [text.tokens, image.tokens, text.features];
+      return [text.tokens(), image.tokens(), text.features];
     });
     expect(out[0].shape).toEqual([7, 16, 32]);
     expect(out[1].shape).toEqual([5, 16, 32]);

@@ -81,8 +81,11 @@ function encoderShape(c: TextConfig | VisionConfig): EncoderShape {
 export interface TowerOutput {
   /** Pooled and projected features (HF `text_embeds`/`image_embeds` before normalisation). */
   features: tf.Tensor2D;
-  /** Every token after the final LayerNorm and projection, not normalised: [B, L, D]. */
-  tokens: tf.Tensor3D;
+  /**
+   * Every token after the final LayerNorm and projection, not normalised: [B, L, D].
+   * Computed on request: most objectives never use it.
+   */
+  tokens: () => tf.Tensor3D;
 }
 
 export interface TokenBatch {
@@ -155,7 +158,7 @@ export function encodeTextTokens(p: ClipParams, config: ClipConfig, tokens: Toke
   const pooled = gatherRows(flat, flatIndex, [tokens.batch]);
   return {
     features: linear(pooled, projection) as tf.Tensor2D,
-    tokens: linear(last, projection) as tf.Tensor3D,
+    tokens: () => linear(last, projection) as tf.Tensor3D,
   };
 }
 
@@ -232,10 +235,9 @@ export function encodeImagePatches(p: ClipParams, config: ClipConfig, patchValue
   const normed = norm(p, "vision_model.post_layernorm", h, c.layer_norm_eps) as tf.Tensor3D;
   const projection = param<tf.Tensor2D>(p, "visual_projection.weight");
   const pooled = tf.squeeze(tf.slice(normed, [0, 0, 0], [batch, 1, c.hidden_size]), [1]);
-  const patchTokens = tf.slice(normed, [0, 1, 0], [batch, -1, c.hidden_size]);
   return {
     features: linear(pooled, projection) as tf.Tensor2D,
-    tokens: linear(patchTokens, projection) as tf.Tensor3D,
+    tokens: () => linear(tf.slice(normed, [0, 1, 0], [batch, -1, c.hidden_size]), projection) as tf.Tensor3D,
   };
 }
 

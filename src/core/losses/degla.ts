@@ -86,6 +86,7 @@ export const deglaObjective: Objective<EmptyState, DeglaOptions> = {
   optionsSchema: deglaOptionsSchema,
   defaultOptions: deglaOptionsSchema.parse({}),
   usesHardNegatives: true,
+  needs: { teacher: { decayOption: "teacherDecay" } },
   ...emptyStateMethods,
 
   compute(inputs: ObjectiveInputs, _state: EmptyState, options: DeglaOptions): ObjectiveOutput<EmptyState> {

@@ -78,6 +78,7 @@ export const fscClipObjective: Objective<EmptyState, FscClipOptions> = {
   optionsSchema: fscClipOptionsSchema,
   defaultOptions: fscClipOptionsSchema.parse({}),
   usesHardNegatives: true,
+  needs: { tokens: true },
   ...emptyStateMethods,
 
   compute(inputs: ObjectiveInputs, _state: EmptyState, options: FscClipOptions): ObjectiveOutput<EmptyState> {

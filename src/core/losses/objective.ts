@@ -84,6 +84,8 @@ export interface Objective<S extends ObjectiveState, O> {
   defaultOptions: O;
   /** Whether `compute` needs `hardNegEmb`. */
   usesHardNegatives: boolean;
+  /** Extra inputs the training loop must provide: token features (FSC-CLIP), an EMA teacher (DeGLA). */
+  needs?: { tokens?: boolean; teacher?: { decayOption: string } };
   initialState(options: O, numNegativeTypes: number): S;
   /** State to start an epoch with (fresh tensors; the caller disposes `state`). */
   onEpochStart(state: S, options: O): S;

@@ -131,6 +131,37 @@ describe("Trainer (cpu backend, tiny fixture model)", () => {
     trainer.dispose();
   });
 
+  it("FSC-CLIP (token features) and DeGLA (EMA teacher) train with finite metrics and no leak", async () => {
+    for (const objective of ["fscclip", "degla"]) {
+      const model = await loadTiny();
+      const name = "visual_projection.weight";
+      const initial = Array.from(model.params.get(name)!.dataSync());
+      const trainer = new Trainer(
+        model.params,
+        model.config,
+        model.tokenizer,
+        fixedSource(),
+        config({ objective, objectiveOptions: {} }),
+      );
+      const first = await run(trainer, 1);
+      const tensors = tf.memory().numTensors;
+      const more = await run(trainer, 2);
+      expect(tf.memory().numTensors, objective).toBe(tensors);
+      for (const m of [...first, ...more]) expect(Number.isFinite(m.loss), objective).toBe(true);
+      if (objective === "fscclip") expect(first[0].terms.negLocal).toBeGreaterThan(0);
+      if (objective === "degla") {
+        // After each step: teacher <- 0.9996 teacher + 0.0004 student.
+        const student = model.params.get(name)!.dataSync();
+        const teacher = trainer.teacher!.get(name)!.dataSync();
+        const moved = teacher.map((t, i) => Math.abs(t - initial[i]));
+        expect(Math.max(...moved)).toBeGreaterThan(0);
+        const gap = Math.max(...student.map((x, i) => Math.abs(x - initial[i])));
+        expect(Math.max(...moved)).toBeLessThan(0.01 * gap);
+      }
+      trainer.dispose();
+    }
+  });
+
   it("logit_scale is clamped to [0, ln 100] after every step", async () => {
     const model = await loadTiny();
     (model.params.get("logit_scale") as tf.Variable).assign(tf.scalar(Math.log(100) + 0.5));

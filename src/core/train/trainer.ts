@@ -1,8 +1,15 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ClipConfig } from "../clip/config.js";
-import { type ClipParams, encodeImagePatches, encodeTextTokens, type TokenBatch } from "../clip/model.js";
+import {
+  type ClipParams,
+  encodeImagePatches,
+  encodeTextTokens,
+  poolingPositions,
+  type TokenBatch,
+} from "../clip/model.js";
 import { type PreprocessOptions, preprocessOptionsFor } from "../clip/preprocess.js";
 import type { ClipTokenizer } from "../clip/tokenizer.js";
+import { emaUpdate } from "../losses/ema.js";
 import type { AnyObjective, ObjectiveInputs, ObjectiveState, SerializedState } from "../losses/objective.js";
 import { getObjective } from "../losses/registry.js";
 import { FlatAdamW, learningRateAt } from "./adamw.js";
@@ -48,6 +55,15 @@ export interface TrainerCheckpoint {
   objectiveState: SerializedState;
 }
 
+/** 1 for tokens that take part in token-level losses: words and end-of-text (not start, not padding). */
+export function tokenMask(tokens: TokenBatch, eosTokenId: number): Float32Array {
+  const mask = new Float32Array(tokens.ids.length);
+  poolingPositions(tokens, eosTokenId).forEach((eos, b) => {
+    mask.fill(1, b * tokens.length + 1, b * tokens.length + eos + 1);
+  });
+  return mask;
+}
+
 function concatTokens(a: TokenBatch, b: TokenBatch): TokenBatch {
   if (a.length !== b.length) throw new Error("caption and negative token lengths differ");
   const ids = new Int32Array(a.ids.length + b.ids.length);
@@ -68,6 +84,8 @@ export class Trainer {
   private readonly optimizer: FlatAdamW;
   private readonly preprocess: PreprocessOptions;
   private state: ObjectiveState;
+  /** DeGLA's EMA teacher: a second copy of every weight, updated after each step. */
+  readonly teacher?: Map<string, tf.Variable>;
   private pending: PendingStep[] = [];
   /** Steps taken so far (the next step's index). */
   stepsDone = 0;
@@ -97,6 +115,9 @@ export class Trainer {
       clipNorm: config.clipNorm,
     });
     this.preprocess = preprocessOptionsFor(modelConfig.vision_config.image_size);
+    if (this.objective.needs?.teacher) {
+      this.teacher = new Map([...params].map(([name, t]) => [name, tf.variable(t, false)]));
+    }
     this.state = this.objective.initialState(this.objectiveOptions, this.numNegativeTypes);
   }
 
@@ -150,19 +171,35 @@ export class Trainer {
     let nextState: ObjectiveState = {};
     const packed = tf.tidy(() => {
       let terms: tf.Scalar[] = [];
+      const n = batch.captions.batch;
+      const allTexts = batch.negatives ? concatTokens(batch.captions, batch.negatives) : batch.captions;
+      const teacherInputs = this.teacher ? this.teacherFeatures(batch.patches, allTexts, n, k) : {};
       const { value: loss, grads } = tf.variableGrads(() => {
-        const images = encodeImagePatches(this.params, this.modelConfig, batch.patches).features;
-        const allTexts = batch.negatives ? concatTokens(batch.captions, batch.negatives) : batch.captions;
-        const textFeatures = encodeTextTokens(this.params, this.modelConfig, allTexts).features;
-        const n = batch.captions.batch;
+        const image = encodeImagePatches(this.params, this.modelConfig, batch.patches);
+        const text = encodeTextTokens(this.params, this.modelConfig, allTexts);
         const inputs: ObjectiveInputs = {
-          imageEmb: images,
-          textEmb: textFeatures.slice([0, 0], [n, -1]),
-          hardNegEmb: k > 0 ? textFeatures.slice([n, 0], [n * k, -1]) : undefined,
+          imageEmb: image.features,
+          textEmb: text.features.slice([0, 0], [n, -1]),
+          hardNegEmb: k > 0 ? text.features.slice([n, 0], [n * k, -1]) : undefined,
           validMask: batch.validMask,
           numNegativeTypes: k,
           logitScaleLog: logitScale as tf.Scalar,
+          ...teacherInputs,
         };
+        if (this.objective.needs?.tokens) {
+          const mask = tf.tensor2d(tokenMask(allTexts, this.modelConfig.text_config.eos_token_id), [
+            allTexts.batch,
+            allTexts.length,
+          ]);
+          const textTokens = text.tokens();
+          Object.assign(inputs, {
+            imageTokens: image.tokens(),
+            textTokens: textTokens.slice([0, 0, 0], [n, -1, -1]),
+            textTokenMask: mask.slice([0, 0], [n, -1]),
+            hardNegTokens: textTokens.slice([n, 0, 0], [n * k, -1, -1]),
+            hardNegTokenMask: mask.slice([n, 0], [n * k, -1]),
+          });
+        }
         const out = this.objective.compute(inputs, this.state, this.objectiveOptions);
         termNames = Object.keys(out.terms);
         terms = termNames.map((name) => tf.keep(out.terms[name]));
@@ -171,6 +208,10 @@ export class Trainer {
       }, [...this.trainable.values()]);
       const byName = new Map([...this.trainable].map(([name, v]) => [name, grads[v.name]]));
       const { gradNorm, applied } = this.optimizer.apply(byName, lr, loss);
+      if (this.teacher) {
+        const decayOption = this.objective.needs!.teacher!.decayOption;
+        emaUpdate(this.teacher, this.params, (this.objectiveOptions as Record<string, number>)[decayOption]);
+      }
       if (this.trainable.has("logit_scale"))
         logitScale.assign(tf.clipByValue(logitScale, 0, LOGIT_SCALE_MAX));
       // A skipped step keeps the objective's state too.
@@ -190,6 +231,18 @@ export class Trainer {
     this.pending.push({ step: this.stepsDone, epoch: this.cursor.epoch, lr, termNames, packed });
     this.stepsDone += 1;
     this.cursor = cursor;
+  }
+
+  /** The teacher's embeddings of the batch: constants (no gradient reaches the teacher). */
+  private teacherFeatures(patches: tf.Tensor3D, texts: TokenBatch, n: number, k: number) {
+    const teacher = this.teacher!;
+    const images = encodeImagePatches(teacher, this.modelConfig, patches).features;
+    const textFeatures = encodeTextTokens(teacher, this.modelConfig, texts).features;
+    return {
+      teacherImageEmb: images,
+      teacherTextEmb: textFeatures.slice([0, 0], [n, -1]),
+      teacherHardNegEmb: k > 0 ? textFeatures.slice([n, 0], [n * k, -1]) : undefined,
+    };
   }
 
   private replaceState(next: ObjectiveState): void {
@@ -262,6 +315,7 @@ export class Trainer {
 
   dispose(): void {
     this.optimizer.dispose();
+    if (this.teacher) tf.dispose([...this.teacher.values()]);
     tf.dispose(Object.values(this.state));
     for (const p of this.pending) p.packed.dispose();
     this.pending = [];
