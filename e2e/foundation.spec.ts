@@ -48,6 +48,7 @@ test("the fixture model in the worker matches HF transformers on WebGPU within 1
   expect(maxAbsDiff(out.logitsPerImage.flat(), expected.logits_per_image.flat())).toBeLessThan(1e-3);
 
   // The same model through the page: image 0 against the first two fixture texts.
+  await page.getByRole("tab", { name: "Probe" }).click();
   await page.getByTestId("texts").fill(expected.texts.slice(0, 2).join("\n"));
   await page.getByRole("button", { name: "Compare" }).click();
   await expect(page.getByTestId("logit")).toHaveCount(2);

@@ -1,47 +1,65 @@
 import * as Comlink from "comlink";
 import { create } from "zustand";
 import type { BenchmarkResult } from "../core/eval/benchmark.js";
-import type { TrainConfig } from "../core/train/config.js";
 import { labWorker } from "../worker/client.js";
 import type { RunStatus, StepEvent, TrainingEvent } from "../worker/trainingApi.js";
+import { compactHistory, loadSession, saveSession, throttle } from "./persist.js";
+import {
+  DEFAULT_RUN_CONFIG,
+  defaultRunConfig,
+  liveChanges,
+  type RunConfig,
+  readRunConfigFromUrl,
+  sanitizeRunConfig,
+  setField,
+  withObjective,
+  writeRunConfigToUrl,
+} from "./runConfig.js";
 
-export interface TrainingForm {
-  objective: string;
-  steps: number;
-  batchSize: number;
-  lr: number;
-  warmupSteps: number;
-  evalEvery: number;
-  checkpointEvery: number;
+export type { RunConfig } from "./runConfig.js";
+
+export interface EvalRecord {
+  step: number;
+  result: BenchmarkResult;
 }
 
-export const DEFAULT_FORM: TrainingForm = {
-  objective: "ceclip",
-  steps: 200,
-  batchSize: 16,
-  lr: 1e-3,
-  warmupSteps: 20,
-  evalEvery: 0,
-  checkpointEvery: 50,
-};
+/** What a paused run accepts (the worker's `update`). */
+export interface LiveUpdate {
+  lr?: number;
+  objectiveOptions?: Record<string, unknown>;
+}
 
 interface TrainingState {
-  form: TrainingForm;
+  /** The run configuration being edited (sidebar); the next Start uses it. */
+  config: RunConfig;
+  /** The configuration of the current (or last) run, live updates included. */
+  runConfig?: RunConfig;
   status: RunStatus;
   step: number;
   totalSteps: number;
   epoch: number;
   message?: string;
+  /** Step metrics, oldest first; long runs are thinned (persist.ts `compactHistory`). */
   history: StepEvent[];
-  evals: { step: number; result: BenchmarkResult }[];
+  evals: EvalRecord[];
   warnings: string[];
   lastCheckpoint?: { step: number; store?: string; error?: string };
-  setForm(changes: Partial<TrainingForm>): void;
+  /** Set when the history was restored from the last session rather than a live run. */
+  restored?: { savedAt: number };
+  setConfig(config: RunConfig): void;
+  setField(path: string, value: unknown): void;
+  setObjective(objective: string): void;
+  resetConfig(): void;
   start(): Promise<void>;
   pause(): Promise<void>;
   resume(): Promise<void>;
   stepOnce(): Promise<void>;
   stop(): Promise<void>;
+  /** Changes the learning rate and objective options of the paused run. */
+  update(changes: LiveUpdate): Promise<void>;
+  /** Sends the form's live-editable differences from the running config (if any). */
+  applyLiveChanges(): Promise<void>;
+  clearHistory(): void;
 }
 
 let subscribed = false;
@@ -50,9 +68,14 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
   const onEvent = (event: TrainingEvent) => {
     switch (event.type) {
       case "steps":
+        if (event.steps.length === 0) break;
         set((s) => {
           const last = event.steps[event.steps.length - 1];
-          return { history: [...s.history, ...event.steps], step: last.step + 1, epoch: last.epoch };
+          return {
+            history: compactHistory(s.history.concat(event.steps)),
+            step: last.step + 1,
+            epoch: last.epoch,
+          };
         });
         break;
       case "status":
@@ -90,8 +113,27 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
       set({ message: e instanceof Error ? e.message : String(e) });
     }
   };
+  const update = async (changes: LiveUpdate) => {
+    if (changes.lr === undefined && !changes.objectiveOptions) return;
+    await worker().update(changes);
+    set((s) => {
+      const base = s.runConfig ?? s.config;
+      return {
+        runConfig: {
+          ...base,
+          lr: changes.lr ?? base.lr,
+          objectiveOptions: { ...base.objectiveOptions, ...changes.objectiveOptions },
+        },
+      };
+    });
+  };
+  const applyLive = async () => {
+    const { config, runConfig, status } = get();
+    if (!runConfig || status !== "paused") return;
+    await update(liveChanges(config, runConfig));
+  };
   return {
-    form: DEFAULT_FORM,
+    config: DEFAULT_RUN_CONFIG,
     status: "idle",
     step: 0,
     totalSteps: 0,
@@ -99,16 +141,102 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
     history: [],
     evals: [],
     warnings: [],
-    setForm: (changes) => set((s) => ({ form: { ...s.form, ...changes } })),
+    setConfig: (config) => set({ config }),
+    setField: (path, value) => set((s) => ({ config: setField(s.config, path, value) })),
+    setObjective: (objective) => set((s) => ({ config: withObjective(s.config, objective) })),
+    resetConfig: () => set({ config: defaultRunConfig() }),
     start: () =>
       guard(async () => {
-        set({ history: [], evals: [], warnings: [], message: undefined });
-        const config: Partial<TrainConfig> = { ...get().form };
+        const config = get().config;
+        set({
+          history: [],
+          evals: [],
+          warnings: [],
+          message: undefined,
+          lastCheckpoint: undefined,
+          restored: undefined,
+          runConfig: config,
+        });
         await worker().startTraining(config);
       }),
     pause: () => guard(() => worker().pause()),
-    resume: () => guard(() => worker().resume()),
-    stepOnce: () => guard(() => worker().step()),
+    resume: () =>
+      guard(async () => {
+        await applyLive();
+        await worker().resume();
+      }),
+    stepOnce: () =>
+      guard(async () => {
+        await applyLive();
+        await worker().step();
+      }),
     stop: () => guard(() => worker().stop()),
+    update: (changes) => guard(() => update(changes)),
+    applyLiveChanges: () => guard(applyLive),
+    clearHistory: () => set({ history: [], evals: [], warnings: [], restored: undefined }),
   };
 });
+
+let hydrated = false;
+
+/**
+ * Browser start-up: the config from the URL (else from the saved session), the saved
+ * metrics, then keeps the URL and the saved session up to date. Idempotent.
+ */
+export async function hydrateTrainingStore(): Promise<void> {
+  if (hydrated) return;
+  hydrated = true;
+  const fromUrl = readRunConfigFromUrl();
+  if (fromUrl?.present) {
+    useTrainingStore.setState({
+      config: fromUrl.config,
+      message:
+        fromUrl.rejected.length > 0
+          ? `ignored unusable settings in the link: ${fromUrl.rejected.join(", ")}`
+          : undefined,
+    });
+  }
+  const session = await loadSession();
+  const state = useTrainingStore.getState();
+  if (session && state.status === "idle" && state.history.length === 0) {
+    const config = sanitizeRunConfig(session.config);
+    useTrainingStore.setState({
+      ...(fromUrl?.present ? {} : { config }),
+      runConfig: config,
+      history: compactHistory(session.history as StepEvent[]),
+      evals: session.evals as EvalRecord[],
+      step: session.step,
+      totalSteps: session.totalSteps,
+      epoch: session.epoch,
+      restored: session.history.length > 0 ? { savedAt: session.savedAt } : undefined,
+    });
+  }
+  startPersistence();
+}
+
+function startPersistence() {
+  const saver = throttle(() => {
+    const s = useTrainingStore.getState();
+    void saveSession({
+      config: s.config,
+      history: s.history,
+      evals: s.evals,
+      step: s.step,
+      totalSteps: s.totalSteps,
+      epoch: s.epoch,
+    });
+  }, 5000);
+  const urlWriter = throttle(() => writeRunConfigToUrl(useTrainingStore.getState().config), 300);
+  writeRunConfigToUrl(useTrainingStore.getState().config);
+  useTrainingStore.subscribe((s, prev) => {
+    if (s.config !== prev.config) urlWriter.schedule();
+    if (s.history !== prev.history || s.evals !== prev.evals || s.config !== prev.config) saver.schedule();
+    if (s.status !== prev.status && s.status !== "running") saver.flush();
+  });
+  if (typeof addEventListener === "function") {
+    addEventListener("pagehide", () => {
+      urlWriter.flush();
+      saver.flush();
+    });
+  }
+}

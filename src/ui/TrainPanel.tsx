@@ -1,30 +1,28 @@
 import { useClipStore } from "../state/clipStore.js";
-import { type TrainingForm, useTrainingStore } from "../state/trainingStore.js";
-
-const OBJECTIVES = [
-  { value: "clip", label: "CLIP (no negatives)" },
-  { value: "negclip", label: "NegCLIP (ITC + hard negatives)" },
-  { value: "ceclip", label: "CE-CLIP (ITC + rank + intra-modal)" },
-];
-
-const NUMBER_FIELDS: { key: keyof TrainingForm; label: string; step: string; help: string }[] = [
-  { key: "steps", label: "Steps", step: "1", help: "Optimizer steps in the run" },
-  { key: "batchSize", label: "Batch size", step: "1", help: "Image-caption pairs per step" },
-  { key: "lr", label: "Learning rate", step: "any", help: "Peak learning rate (warm-up, then cosine)" },
-  { key: "warmupSteps", label: "Warm-up steps", step: "1", help: "Linear warm-up before cosine decay" },
-  { key: "evalEvery", label: "Evaluate every", step: "1", help: "Held-out benchmark every n steps (0: off)" },
-  {
-    key: "checkpointEvery",
-    label: "Checkpoint every",
-    step: "1",
-    help: "Save a checkpoint every n steps (0: off)",
-  },
-];
+import { useTrainingStore } from "../state/trainingStore.js";
+import { EvalChart, LossChart, OptimChart, ThresholdChart, ViolationChart } from "./charts/index.js";
 
 function formatEta(seconds: number): string {
-  if (!Number.isFinite(seconds)) return "–";
-  const m = Math.floor(seconds / 60);
+  if (!Number.isFinite(seconds) || seconds < 0) return "–";
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  if (h > 0) return `${h} h ${m} min`;
   return m > 0 ? `${m} min ${Math.round(seconds % 60)} s` : `${Math.round(seconds)} s`;
+}
+
+/** Backend and GPU adapter of the worker, as one line (the header badge has the test ids). */
+function DeviceLine() {
+  const backend = useClipStore((s) => s.backend);
+  if (!backend) return <span>backend starting…</span>;
+  const a = backend.adapter;
+  const adapter = a ? [a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(" ") : "";
+  return (
+    <span data-testid="train-device">
+      on <strong>{backend.backend}</strong>
+      {adapter && <> · GPU: {adapter}</>}
+      {a?.isSoftware && <span className="warn"> (software-emulated)</span>}
+    </span>
+  );
 }
 
 export function TrainPanel() {
@@ -32,56 +30,53 @@ export function TrainPanel() {
   const t = useTrainingStore();
   const last = t.history[t.history.length - 1];
   const running = t.status === "running";
-  const active = running || t.status === "paused";
+  const paused = t.status === "paused";
+  const active = running || paused;
   const eta = last ? ((t.totalSteps - t.step) * last.msPerStep) / 1000 : Number.NaN;
+  const shownConfig = t.runConfig ?? t.config;
+  const upperBound =
+    shownConfig.objective === "ceclip" && typeof shownConfig.objectiveOptions.upperBound === "number"
+      ? shownConfig.objectiveOptions.upperBound
+      : undefined;
   return (
-    <section aria-labelledby="train-heading">
+    <section aria-labelledby="train-heading" className="panel">
       <h2 id="train-heading">Train</h2>
-      <div className="grid">
-        <label>
-          Objective
-          <select
-            value={t.form.objective}
-            disabled={active}
-            onChange={(e) => t.setForm({ objective: e.target.value })}
-          >
-            {OBJECTIVES.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        {NUMBER_FIELDS.map((f) => (
-          <label key={f.key} title={f.help}>
-            {f.label}
-            <input
-              type="number"
-              step={f.step}
-              min={0}
-              value={t.form[f.key] as number}
-              disabled={active}
-              onChange={(e) => t.setForm({ [f.key]: Number(e.target.value) })}
-            />
-          </label>
-        ))}
-      </div>
-      <div className="row">
-        <button type="button" onClick={() => void t.start()} disabled={!model || active}>
+      <div className="row controls">
+        <button
+          type="button"
+          className="primary"
+          onClick={() => void t.start()}
+          disabled={!model || active}
+          title={model ? "Start a new run with the run configuration" : "Load a model first"}
+        >
           Start
         </button>
         <button type="button" onClick={() => void t.pause()} disabled={!running}>
           Pause
         </button>
-        <button type="button" onClick={() => void t.resume()} disabled={t.status !== "paused"}>
+        <button type="button" onClick={() => void t.resume()} disabled={!paused}>
           Resume
         </button>
-        <button type="button" onClick={() => void t.stepOnce()} disabled={t.status !== "paused"}>
+        <button
+          type="button"
+          onClick={() => void t.stepOnce()}
+          disabled={!paused}
+          title="Run one step and pause again"
+        >
           Step
         </button>
         <button type="button" onClick={() => void t.stop()} disabled={!active}>
           Stop
         </button>
+        <span className="muted">
+          {model ? (
+            <>
+              {model.name} <DeviceLine />
+            </>
+          ) : (
+            "no model loaded"
+          )}
+        </span>
       </div>
       <p data-testid="train-status">
         Status: <strong data-testid="run-status">{t.status}</strong> · step{" "}
@@ -89,8 +84,8 @@ export function TrainPanel() {
         {last && (
           <>
             {" "}
-            · {last.msPerStep.toFixed(0)} ms/step · {last.examplesPerSecond.toFixed(1)} examples/s · ETA{" "}
-            {formatEta(eta)}
+            · {last.msPerStep.toFixed(0)} ms/step · {last.examplesPerSecond.toFixed(1)} examples/s
+            {active && <> · ETA {formatEta(eta)}</>}
           </>
         )}
       </p>
@@ -100,31 +95,60 @@ export function TrainPanel() {
           {t.message}
         </p>
       )}
+      {t.restored && t.status === "idle" && (
+        <p className="muted" data-testid="restored-note">
+          Showing {t.history.length.toLocaleString()} steps saved from the last session (
+          {new Date(t.restored.savedAt).toLocaleString()}). Start replaces them.{" "}
+          <button type="button" className="small" onClick={t.clearHistory}>
+            Clear
+          </button>
+        </p>
+      )}
       {t.lastCheckpoint && (
         <p className="muted">
           {t.lastCheckpoint.error ??
             `checkpoint at step ${t.lastCheckpoint.step} (${t.lastCheckpoint.store})`}
         </p>
       )}
-      {last && (
-        <table data-testid="last-metrics">
-          <caption>Step {last.step}</caption>
-          <tbody>
-            {[
-              ["loss", last.loss],
-              ...Object.entries(last.terms),
-              ["grad norm", last.gradNorm],
-              ["logit scale", last.logitScale],
-              ["learning rate", last.lr],
-              ["tensors", last.numTensors],
-            ].map(([name, value]) => (
-              <tr key={String(name)}>
-                <th scope="row">{String(name)}</th>
-                <td data-testid={`metric-${name}`}>{Number(value).toPrecision(5)}</td>
-              </tr>
+      {t.warnings.length > 0 && (
+        <details className="warnings">
+          <summary className="warn">{t.warnings.length} warnings</summary>
+          <ul>
+            {t.warnings.map((w, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a rolling list of plain messages
+              <li key={i}>{w}</li>
             ))}
-          </tbody>
-        </table>
+          </ul>
+        </details>
+      )}
+      <div className="charts">
+        <LossChart history={t.history} />
+        <ThresholdChart history={t.history} upperBound={upperBound} />
+        <ViolationChart history={t.history} />
+        <EvalChart evals={t.evals} />
+        <OptimChart history={t.history} />
+      </div>
+      {last && (
+        <details className="last-metrics">
+          <summary>Numbers of step {last.step}</summary>
+          <table data-testid="last-metrics">
+            <tbody>
+              {[
+                ["loss", last.loss],
+                ...Object.entries(last.terms),
+                ["grad norm", last.gradNorm],
+                ["logit scale", last.logitScale],
+                ["learning rate", last.lr],
+                ["tensors", last.numTensors],
+              ].map(([name, value]) => (
+                <tr key={String(name)}>
+                  <th scope="row">{String(name)}</th>
+                  <td data-testid={`metric-${name}`}>{Number(value).toPrecision(5)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </details>
       )}
     </section>
   );

@@ -1,8 +1,17 @@
 import type { LoadedClip } from "../core/clip/index.js";
 import type { BackendReport } from "./backend.js";
 
-/** What the worker holds between requests: one backend, one model (trainable variables). */
-export const session: { backend?: BackendReport; model?: LoadedClip; modelName?: string } = {};
+/**
+ * What the worker holds between requests: one backend, one model (trainable variables) and
+ * `baseModel`, a frozen copy of that model's weights as loaded (plain tensors, sharing the
+ * config and tokenizer), so panels can compare base and current. Replaced on every load.
+ */
+export const session: {
+  backend?: BackendReport;
+  model?: LoadedClip;
+  baseModel?: LoadedClip;
+  modelName?: string;
+} = {};
 
 export function requireModel(): LoadedClip {
   if (!session.model) throw new Error("no model is loaded");
