@@ -1,38 +1,37 @@
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { useClipStore } from "../state/clipStore.js";
+import { useProbeStore } from "../state/probeStore.js";
 import { hydrateTrainingStore } from "../state/trainingStore.js";
 import { BackendBadge } from "./BackendBadge.js";
+import { BenchmarkPanel } from "./BenchmarkPanel.js";
 import { DataPanel } from "./DataPanel.js";
+import { ExportPanel } from "./ExportPanel.js";
 import { ModelPicker } from "./layout/ModelPicker.js";
 import { bootstrapModel } from "./layout/modelActions.js";
 import { RunConfigForm } from "./layout/RunConfigForm.js";
 import { type TabSpec, Tabs } from "./layout/Tabs.js";
+import { ProbePanel } from "./ProbePanel.js";
+import { SamplesPanel } from "./SamplesPanel.js";
 import { SimilarityProbe } from "./SimilarityProbe.js";
 import { TrainPanel } from "./TrainPanel.js";
-
-// PANELS FROM THE OTHER HELPER (lead: import them here and swap them into `panels` below):
-// import { SamplesPanel } from "./SamplesPanel.js";
-// import { ProbePanel } from "./ProbePanel.js";
-// import { BenchmarkPanel } from "./BenchmarkPanel.js";
-// import { ExportPanel } from "./ExportPanel.js";
-
-function Placeholder({ name }: { name: string }) {
-  return (
-    <section aria-labelledby={`placeholder-${name}`} className="panel">
-      <h2 id={`placeholder-${name}`}>{name}</h2>
-      <p className="muted">Coming soon.</p>
-    </section>
-  );
-}
 
 /** The main area's panels, in tab order. */
 const panels: TabSpec[] = [
   { id: "train", label: "Train", render: () => <TrainPanel /> },
-  { id: "samples", label: "Samples", render: () => <Placeholder name="Samples" /> }, // TODO(lead): <SamplesPanel />
-  { id: "probe", label: "Probe", render: () => <SimilarityProbe /> }, // TODO(lead): <ProbePanel />
-  { id: "benchmark", label: "Benchmark", render: () => <Placeholder name="Benchmark" /> }, // TODO(lead): <BenchmarkPanel />
+  { id: "samples", label: "Samples", render: () => <SamplesPanel /> },
+  {
+    id: "probe",
+    label: "Probe",
+    render: () => (
+      <>
+        <ProbePanel />
+        <SimilarityProbe />
+      </>
+    ),
+  },
+  { id: "benchmark", label: "Benchmark", render: () => <BenchmarkPanel /> },
   { id: "data", label: "Data", render: () => <DataPanel /> },
-  { id: "export", label: "Export", render: () => <Placeholder name="Export" /> }, // TODO(lead): <ExportPanel />
+  { id: "export", label: "Export", render: () => <ExportPanel /> },
 ];
 
 /** The tab named in the URL hash (#probe), else Train. */
@@ -49,10 +48,17 @@ export function App() {
     void bootstrapModel();
     void hydrateTrainingStore();
   }, []);
-  const selectTab = (id: string) => {
+  const selectTab = useCallback((id: string) => {
     setTab(id);
     history.replaceState(history.state, "", `${location.pathname}${location.search}#${id}`);
-  };
+  }, []);
+  // "Probe this" in the Samples panel asks for the Probe tab.
+  const requestedTab = useProbeStore((s) => s.requestedTab);
+  useEffect(() => {
+    if (!requestedTab) return;
+    selectTab(requestedTab);
+    useProbeStore.getState().consumeRequestedTab();
+  }, [requestedTab, selectTab]);
   return (
     <div className="app">
       <header className="app-header">
