@@ -50,7 +50,7 @@ test("the fixture model in the worker matches HF transformers on WebGPU within 1
   // The same model through the page: image 0 against the first two fixture texts.
   await page.getByRole("tab", { name: "Probe" }).click();
   await page.getByTestId("texts").fill(expected.texts.slice(0, 2).join("\n"));
-  await page.getByRole("button", { name: "Compare" }).click();
+  await page.getByRole("button", { name: "Compare", exact: true }).click();
   await expect(page.getByTestId("logit")).toHaveCount(2);
   const logits = (await page.getByTestId("logit").allTextContents()).map(Number);
   // The browser decodes and resizes the PNG itself, so pixels differ from PIL's by <= 0.02.
