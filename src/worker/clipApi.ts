@@ -4,15 +4,9 @@ import { clipLogits, encodeImagePixels, encodeTextTokens } from "../core/clip/mo
 import type { RgbaImage } from "../core/clip/preprocess.js";
 import { type BackendName, type BackendReport, chooseBackend } from "./backend.js";
 import { decodeImageBlob } from "./decodeImage.js";
-import { requireModel, session } from "./session.js";
+import { type ModelSummary, modelSummary, requireModel, session } from "./session.js";
 
-export interface ModelSummary {
-  parameters: number;
-  imageSize: number;
-  contextLength: number;
-  projectionDim: number;
-  warnings: string[];
-}
+export type { ModelSummary };
 
 /** Embedding and similarity requests, answered off the main thread. */
 export const clipApi = {
@@ -27,16 +21,7 @@ export const clipApi = {
     const next = await loadClip(files, { trainable: true });
     if (session.model) disposeClip(session.model);
     session.model = next;
-    const model = next;
-    let parameters = 0;
-    for (const t of model.params.values()) parameters += t.size;
-    return {
-      parameters,
-      imageSize: model.config.vision_config.image_size,
-      contextLength: model.config.text_config.max_position_embeddings,
-      projectionDim: model.config.projection_dim,
-      warnings: model.warnings,
-    };
+    return modelSummary(next);
   },
 
   async decodeImage(blob: Blob, name?: string): Promise<RgbaImage> {

@@ -12,7 +12,7 @@ import { stripCommonFolder, unzipFiles, zipFiles } from "../core/io/zip.js";
 import type { TrainConfig } from "../core/train/config.js";
 import { metricsToCsv } from "../core/train/metricsCsv.js";
 import type { StepMetrics } from "../core/train/trainer.js";
-import { requireModel, session } from "./session.js";
+import { modelSummary, requireModel, session } from "./session.js";
 import { type TrainingEvent, trainingApi } from "./trainingApi.js";
 
 /** A frozen copy of a model: plain tensors (not variables), sharing config and tokenizer. */
@@ -27,18 +27,6 @@ export async function logitScaleOf(model: LoadedClip): Promise<number> {
   const t = model.params.get("logit_scale");
   if (!t) throw new Error("the model has no logit_scale parameter");
   return Math.exp((await t.data())[0]);
-}
-
-export function modelSummary(model: LoadedClip) {
-  let parameters = 0;
-  for (const t of model.params.values()) parameters += t.size;
-  return {
-    parameters,
-    imageSize: model.config.vision_config.image_size,
-    contextLength: model.config.text_config.max_position_embeddings,
-    projectionDim: model.config.projection_dim,
-    warnings: model.warnings,
-  };
 }
 
 /** Same parameter names and shapes: weights of one can stand in for the other. */

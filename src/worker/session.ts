@@ -17,3 +17,23 @@ export function requireModel(): LoadedClip {
   if (!session.model) throw new Error("no model is loaded");
   return session.model;
 }
+
+export interface ModelSummary {
+  parameters: number;
+  imageSize: number;
+  contextLength: number;
+  projectionDim: number;
+  warnings: string[];
+}
+
+export function modelSummary(model: LoadedClip): ModelSummary {
+  let parameters = 0;
+  for (const t of model.params.values()) parameters += t.size;
+  return {
+    parameters,
+    imageSize: model.config.vision_config.image_size,
+    contextLength: model.config.text_config.max_position_embeddings,
+    projectionDim: model.config.projection_dim,
+    warnings: model.warnings,
+  };
+}

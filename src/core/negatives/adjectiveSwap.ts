@@ -1,6 +1,6 @@
+import type { Rng } from "../data/random.js";
 import { ADJECTIVE_INDEX } from "./adjectiveLexicon.js";
 import type { CaptionAnalysis } from "./analyse.js";
-import type { Prng } from "./random.js";
 import { applyEdits, spanText, styleForSlot } from "./render.js";
 import { joinedBySpace } from "./tokens.js";
 
@@ -22,7 +22,7 @@ function categories(word: string): string[] {
  * to a red truck"). Pairs within one lexicon category (colour with colour) are preferred;
  * otherwise any two different adjectives. Null when fewer than two nouns carry adjectives.
  */
-export function adjectiveSwap(analysis: CaptionAnalysis, rng: Prng): string | null {
+export function adjectiveSwap(analysis: CaptionAnalysis, rng: Rng): string | null {
   const { tokens, caption } = analysis;
   const phrases = analysis.nounUnits
     .map((unit) => prenominalAdjectives(analysis, unit.start))

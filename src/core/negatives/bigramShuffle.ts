@@ -1,6 +1,6 @@
+import type { Rng } from "../data/random.js";
 import type { CaptionAnalysis } from "./analyse.js";
 import { capitalize, isCapitalized } from "./inflect.js";
-import type { Prng } from "./random.js";
 import { spanText } from "./render.js";
 
 /**
@@ -9,7 +9,7 @@ import { spanText } from "./render.js";
  * caption reads as one) and the closing one stays at the end; the capital moves to the new
  * first word. Null below three words or when no order differs.
  */
-export function bigramShuffle(analysis: CaptionAnalysis, rng: Prng): string | null {
+export function bigramShuffle(analysis: CaptionAnalysis, rng: Rng): string | null {
   const { tokens } = analysis;
   if (tokens.length < 3) return null;
   const last = tokens.length - 1;

@@ -1,8 +1,8 @@
+import { hashString, mixSeed, Rng } from "../data/random.js";
 import { adjectiveSwap } from "./adjectiveSwap.js";
 import { analyseCaption, type CaptionAnalysis } from "./analyse.js";
 import { bigramShuffle } from "./bigramShuffle.js";
 import { nounSwap } from "./nounSwap.js";
-import { hashString, mixSeeds, Prng } from "./random.js";
 import { adjectiveReplace, nounReplace, prepositionReplace, verbReplace } from "./replacements.js";
 import {
   type GeneratedNegatives,
@@ -11,7 +11,7 @@ import {
   type NegativeGeneratorType,
 } from "./types.js";
 
-type Generator = (analysis: CaptionAnalysis, rng: Prng) => string | null;
+type Generator = (analysis: CaptionAnalysis, rng: Rng) => string | null;
 
 const GENERATORS: Readonly<Record<NegativeGeneratorType, Generator>> = {
   nounSwap,
@@ -58,7 +58,7 @@ export function generateNegatives(caption: string, options: GenerateOptions): Ge
   const texts: string[] = [];
   const mask: number[] = [];
   for (const type of types) {
-    const rng = new Prng(mixSeeds(options.seed, NEGATIVE_GENERATOR_TYPES.indexOf(type), captionHash));
+    const rng = new Rng(mixSeed(options.seed, NEGATIVE_GENERATOR_TYPES.indexOf(type), captionHash));
     const text = GENERATORS[type](analysis, rng);
     const valid = text !== null && normalise(text) !== "" && normalise(text) !== normalise(caption);
     texts.push(valid ? text : "");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { hashString, mixSeed, Rng } from "../data/random.js";
 import { indefiniteArticle, pluralize, singularize } from "./inflect.js";
-import { hashString, mixSeeds, Prng } from "./random.js";
 
 describe("inflection", () => {
   it("pluralizes regular, sibilant, -y, irregular and multi-word nouns", () => {
@@ -43,27 +43,27 @@ describe("inflection", () => {
   });
 });
 
-describe("Prng", () => {
+describe("Rng", () => {
   it("is deterministic by seed and differs across seeds", () => {
     const draw = (seed: number) => {
-      const rng = new Prng(seed);
+      const rng = new Rng(seed);
       return Array.from({ length: 5 }, () => rng.int(1000));
     };
     expect(draw(7)).toEqual(draw(7));
-    const a = new Prng(1);
-    const b = new Prng(2);
+    const a = new Rng(1);
+    const b = new Rng(2);
     expect([a.next(), a.next()]).not.toEqual([b.next(), b.next()]);
   });
 
   it("hashes strings and seeds stably", () => {
     expect(hashString("a dog")).toBe(hashString("a dog"));
     expect(hashString("a dog")).not.toBe(hashString("a cat"));
-    expect(mixSeeds(1, 2)).not.toBe(mixSeeds(2, 1));
-    expect(() => mixSeeds(0.5)).toThrow();
+    expect(mixSeed(1, 2)).not.toBe(mixSeed(2, 1));
+    expect(() => mixSeed(0.5)).toThrow();
   });
 
   it("shuffles to a permutation", () => {
-    const out = new Prng(3).shuffle([1, 2, 3, 4, 5, 6]);
+    const out = new Rng(3).shuffle([1, 2, 3, 4, 5, 6]);
     expect([...out].sort()).toEqual([1, 2, 3, 4, 5, 6]);
   });
 });

@@ -1,5 +1,5 @@
+import type { Rng } from "../data/random.js";
 import type { CaptionAnalysis, Span } from "./analyse.js";
-import type { Prng } from "./random.js";
 import { applyEdits, styleForSlot } from "./render.js";
 
 /** A span that can be replaced, with its lowercase alternatives already in the span's form. */
@@ -15,7 +15,7 @@ export interface ReplacementSlot extends Span {
 export function replaceOne(
   analysis: CaptionAnalysis,
   slots: readonly ReplacementSlot[],
-  rng: Prng,
+  rng: Rng,
 ): string | null {
   const { tokens, caption } = analysis;
   const present = ` ${tokens.map((token) => token.lower).join(" ")} `;

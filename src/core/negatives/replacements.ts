@@ -1,9 +1,9 @@
+import type { Rng } from "../data/random.js";
 import { ADJECTIVE_INDEX } from "./adjectiveLexicon.js";
 import type { CaptionAnalysis } from "./analyse.js";
 import { alternativesOf } from "./cohyponyms.js";
 import { pluralize } from "./inflect.js";
 import { PREPOSITION_INDEX } from "./prepositionLexicon.js";
-import type { Prng } from "./random.js";
 import { type ReplacementSlot, replaceOne } from "./replaceOne.js";
 import { spanPhrase, startsNounPhrase } from "./roles.js";
 import { joinedBySpace } from "./tokens.js";
@@ -15,7 +15,7 @@ import { VERB_INDEX, verbAlternatives } from "./verbLexicon.js";
  */
 
 /** An adjective (colour, size, material, pattern, state) or a number word by a co-hyponym. */
-export function adjectiveReplace(analysis: CaptionAnalysis, rng: Prng): string | null {
+export function adjectiveReplace(analysis: CaptionAnalysis, rng: Rng): string | null {
   const slots: ReplacementSlot[] = [];
   analysis.tokens.forEach((token, i) => {
     if (token.role !== "adj" && token.role !== "num") return;
@@ -29,7 +29,7 @@ export function adjectiveReplace(analysis: CaptionAnalysis, rng: Prng): string |
 }
 
 /** The head of a noun phrase by another noun of its category, in the same number. */
-export function nounReplace(analysis: CaptionAnalysis, rng: Prng): string | null {
+export function nounReplace(analysis: CaptionAnalysis, rng: Rng): string | null {
   const slots: ReplacementSlot[] = [];
   for (const unit of analysis.nounUnits) {
     if (!unit.lexicon) continue;
@@ -44,7 +44,7 @@ export function nounReplace(analysis: CaptionAnalysis, rng: Prng): string | null
 }
 
 /** A verb by another that fits its frame (with or without an object), in the same form. */
-export function verbReplace(analysis: CaptionAnalysis, rng: Prng): string | null {
+export function verbReplace(analysis: CaptionAnalysis, rng: Rng): string | null {
   const { tokens } = analysis;
   const slots: ReplacementSlot[] = [];
   tokens.forEach((token, i) => {
@@ -57,7 +57,7 @@ export function verbReplace(analysis: CaptionAnalysis, rng: Prng): string | null
 }
 
 /** A preposition by another of its axis (place, direction, with/without). */
-export function prepositionReplace(analysis: CaptionAnalysis, rng: Prng): string | null {
+export function prepositionReplace(analysis: CaptionAnalysis, rng: Rng): string | null {
   const slots: ReplacementSlot[] = analysis.prepositions.map((span) => ({
     ...span,
     options: alternativesOf(PREPOSITION_INDEX.get(spanPhrase(analysis.tokens, span)) ?? []),

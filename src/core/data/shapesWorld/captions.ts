@@ -1,5 +1,5 @@
+import type { Rng } from "../random.js";
 import { OBJECTS_TEMPLATE_IDS, RELATION_TEMPLATE_IDS, relationWordings } from "./grammar.js";
-import type { Rng } from "./random.js";
 import type { SceneLayout } from "./scene.js";
 import type { CaptionSpec, NounPhrase, SceneObject } from "./types.js";
 import { OPPOSITE_RELATION } from "./vocabulary.js";

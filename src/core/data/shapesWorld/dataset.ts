@@ -1,7 +1,7 @@
+import { mixSeed, Rng } from "../random.js";
 import { type CaptionOptions, sampleCaptionSpec } from "./captions.js";
 import { renderCaption } from "./grammar.js";
 import { makeNegatives } from "./negatives.js";
-import { mixSeed, Rng } from "./random.js";
 import { renderScene } from "./rasterise.js";
 import { generateScene, type SceneOptions } from "./scene.js";
 import { isTrueOf } from "./semantics.js";

@@ -1,3 +1,4 @@
+export { mixSeed, Rng } from "../random.js";
 export type { CaptionOptions } from "./captions.js";
 export {
   DEFAULT_IMAGE_SIZE,
@@ -20,7 +21,6 @@ export {
 } from "./grammar.js";
 export { makeNegatives, NEGATIVE_TYPES, type NegativeSet, type NegativeType } from "./negatives.js";
 export { parseCaption } from "./parse.js";
-export { mixSeed, Rng } from "./random.js";
 export { renderScene, SUPERSAMPLING } from "./rasterise.js";
 export {
   generateScene,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { Rng } from "../random.js";
 import { renderCaption } from "./grammar.js";
 import { makeNegatives, NEGATIVE_TYPES } from "./negatives.js";
-import { Rng } from "./random.js";
 import { isHeldOutPair } from "./splits.js";
 import type { CaptionSpec, NounPhrase, RelationSpec, Scene, SceneObject } from "./types.js";
 

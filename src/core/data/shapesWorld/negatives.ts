@@ -1,5 +1,5 @@
+import type { Rng } from "../random.js";
 import { renderCaption } from "./grammar.js";
-import type { Rng } from "./random.js";
 import { couldBeTrueOf, namedPairs } from "./semantics.js";
 import type { CaptionSpec, NounPhrase, RelationSpec, Scene } from "./types.js";
 import { COLOURS, type ColourName, OPPOSITE_RELATION, type ShapeName } from "./vocabulary.js";

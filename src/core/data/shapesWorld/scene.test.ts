@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Rng } from "./random.js";
+import { Rng } from "../random.js";
 import {
   generateScene,
   LAYOUT,

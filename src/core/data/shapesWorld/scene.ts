@@ -1,4 +1,4 @@
-import type { Rng } from "./random.js";
+import type { Rng } from "../random.js";
 import { ALL_PAIRS, type ColourShape, isHeldOutPair, TRAIN_PAIRS } from "./splits.js";
 import type { Scene, SceneObject, Split } from "./types.js";
 import {

@@ -1,6 +1,7 @@
 /**
  * Seeded randomness with integer-only mixing (Math.imul), so every JS engine draws the
- * same numbers: a scene depends only on (seed, split, index).
+ * same numbers: a scene depends only on (seed, split, index), a generated negative only on
+ * (seed, type, caption).
  */
 
 function fmix32(value: number): number {
@@ -11,6 +12,14 @@ function fmix32(value: number): number {
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
+}
+
+/** Hashes integers (any safe integer, negative included) into one 32-bit seed. */
+/** FNV-1a over UTF-16 code units, finalised with fmix32. */
+export function hashString(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return fmix32(h);
 }
 
 /** Hashes integers (any safe integer, negative included) into one 32-bit seed. */
