@@ -13,13 +13,15 @@ interface TinyExpected {
 const expected = readFixtureJson<TinyExpected>("hf_tiny_clip/expected.json");
 
 test("the page gets a WebGPU adapter and picks the webgpu backend", async ({ page }) => {
-  await page.goto("/");
+  // Pinned: the app would otherwise measure the backends and train on the fastest (wasm here).
+  await page.goto("/?backend=webgpu");
   await expect(page.getByTestId("backend-name")).toHaveText("webgpu");
   await expect(page.getByTestId("adapter-name")).not.toBeEmpty();
 });
 
 test("the fixture model in the worker matches HF transformers on WebGPU within 1e-3", async ({ page }) => {
-  await page.goto("/");
+  // Pinned: the app would otherwise measure the backends and train on the fastest (wasm here).
+  await page.goto("/?backend=webgpu");
   await expect(page.getByTestId("backend-name")).toHaveText("webgpu");
   await page.getByRole("button", { name: "Load the bundled tiny CLIP" }).click();
   await expect(page.getByTestId("model-summary")).toContainText("parameters");

@@ -23,7 +23,8 @@ test("CE-CLIP reference cases 0 and 1 pass on WebGPU (losses, thresholds, gradie
 test("the worker trains on WebGPU: start, 20 steps, pause, resume, stop, finite metrics", async ({
   page,
 }) => {
-  await page.goto("/");
+  // Pinned: the app would otherwise measure the backends and train on the fastest (wasm here).
+  await page.goto("/?backend=webgpu");
   await expect(page.getByTestId("backend-name")).toHaveText("webgpu");
   await page.getByRole("button", { name: "Load the bundled tiny CLIP" }).click();
   await expect(page.getByTestId("model-summary")).toContainText("parameters");

@@ -20,7 +20,7 @@ import { parseClipConfig } from "../src/core/clip/config.js";
 import { NEGATIVE_TYPES } from "../src/core/data/shapesWorld/negatives.js";
 import type { StepBenchResult, StepBenchSpec } from "../src/core/train/benchStep.js";
 import { trainingStepFlops } from "./bench/flops.js";
-import { type BenchModel, fixtureModel, smallModel } from "./bench/models.js";
+import { type BenchModel, defaultModel, fixtureModel, smallModel } from "./bench/models.js";
 import { runNodeCase } from "./bench/nodeRunner.js";
 import { BENCH_BACKENDS, BENCH_BATCHES, type BenchBackend, type BenchCase, planCases } from "./bench/plan.js";
 import { type BenchRow, markdownTable } from "./bench/report.js";
@@ -33,7 +33,7 @@ const { values } = parseArgs({
     full: { type: "boolean", default: false },
     build: { type: "boolean", default: false },
     backends: { type: "string", default: BENCH_BACKENDS.join(",") },
-    models: { type: "string", default: "fixture,small" },
+    models: { type: "string", default: "default,small" },
     batches: { type: "string", default: BENCH_BATCHES.join(",") },
     out: { type: "string", default: "bench/results.json" },
   },
@@ -67,6 +67,8 @@ function toRow(c: BenchCase, result?: StepBenchResult, failure?: string): BenchR
     msPerStep: result ? result.msPerStep.map((ms) => Number(ms.toFixed(1))) : [],
     medianMs: medianMs === null ? null : Number(medianMs.toFixed(1)),
     kernels: result ? result.kernels : null,
+    dispatches: result ? result.dispatches : null,
+    ...(c.fused === undefined ? {} : { fused: c.fused }),
     gflopPerStep: Number(gflopPerStep.toFixed(4)),
     gflops: medianMs === null ? null : Number((gflopPerStep / (medianMs / 1000)).toFixed(3)),
     tensorsFlat: result ? result.tensorsAfterWarmup === result.tensorsAfterTimed : null,
@@ -82,6 +84,7 @@ const specOf = (c: BenchCase): StepBenchSpec => ({
   warmupSteps: c.warmupSteps,
   timedSteps: c.timedSteps,
   profile: true,
+  ...(c.fused === undefined ? {} : { fused: c.fused }),
 });
 
 async function main() {
@@ -89,9 +92,9 @@ async function main() {
   const warmupSteps = positiveInt("warmup", values.warmup, 0);
   const backends = values.backends.split(",").filter(Boolean) as BenchBackend[];
   for (const b of backends) if (!BENCH_BACKENDS.includes(b)) throw new Error(`unknown backend "${b}"`);
-  const builders = { fixture: fixtureModel, small: smallModel };
+  const builders = { default: defaultModel, fixture: fixtureModel, small: smallModel };
   const models = values.models.split(",").map((id) => {
-    if (!(id in builders)) throw new Error(`unknown model "${id}" (fixture, small)`);
+    if (!(id in builders)) throw new Error(`unknown model "${id}" (default, fixture, small)`);
     return builders[id as keyof typeof builders]();
   });
   const batches = values.batches.split(",").map((b) => positiveInt("batches", b, 1));
@@ -107,20 +110,30 @@ async function main() {
   };
   log(`bench: ${cases.filter((c) => !c.skip).length} cases, load average ${environment.loadAverage1m}`);
   const rows: BenchRow[] = [];
-  const runCase = async (c: BenchCase, run: (spec: StepBenchSpec) => Promise<StepBenchResult>) => {
+  const pathOf = (c: BenchCase) => (c.fused === undefined ? "" : c.fused ? " fused" : " straightforward");
+  /** One measurement giving a result per case (WebGPU: the fused/straightforward pair, interleaved). */
+  const runCases = async (cs: BenchCase[], run: (spec: StepBenchSpec) => Promise<StepBenchResult[]>) => {
+    const c = cs[0];
     log(
-      `  ${c.backend} ${c.model.id} B=${c.batchSize}: ${c.warmupSteps} warm-up + ${c.timedSteps} timed steps...`,
+      `  ${c.backend}${cs.map(pathOf).join(" +")} ${c.model.id} B=${c.batchSize}: ${c.warmupSteps} warm-up + ${c.timedSteps} timed steps...`,
     );
     try {
-      const row = toRow(c, await run(specOf(c)));
-      log(`    ${row.medianMs} ms/step, ${row.kernels} kernels`);
-      rows.push(row);
+      const results = await run(specOf(c));
+      cs.forEach((ci, i) => {
+        const row = toRow(ci, results[i]);
+        log(
+          `   ${pathOf(ci)} ${row.medianMs} ms/step, ${row.kernels} kernels, ${row.dispatches ?? "-"} dispatches`,
+        );
+        rows.push(row);
+      });
     } catch (e) {
       const message = (e as Error).message.split("\n")[0];
       log(`    failed: ${message}`);
-      rows.push(toRow(c, undefined, message));
+      for (const ci of cs) rows.push(toRow(ci, undefined, message));
     }
   };
+  const runCase = (c: BenchCase, run: (spec: StepBenchSpec) => Promise<StepBenchResult>) =>
+    runCases([c], async (spec) => [await run(spec)]);
 
   for (const c of cases.filter((c) => c.backend !== "webgpu")) {
     if (c.skip) rows.push(toRow(c));
@@ -146,8 +159,16 @@ async function main() {
     }
     for (const c of gpuCases) {
       if (c.skip) rows.push(toRow(c));
-      else if (!session) rows.push(toRow(c, undefined, "WebGPU session did not start"));
-      else await runCase(c, session.run);
+      else if (c.fused === false)
+        continue; // measured with its fused twin, below
+      else {
+        const pair = [
+          c,
+          ...gpuCases.filter((t) => t.fused === false && t.model === c.model && t.batchSize === c.batchSize),
+        ];
+        if (!session) for (const p of pair) rows.push(toRow(p, undefined, "WebGPU session did not start"));
+        else await runCases(pair, session.runFusedPair);
+      }
     }
     await session?.close();
   } else for (const c of gpuCases) rows.push(toRow(c));
@@ -174,7 +195,7 @@ async function main() {
             : `webgpu: Chromium ${gpu.browser}, adapter ${JSON.stringify(gpu.adapter)}`,
         ]
       : []),
-    `One CE-CLIP step: B images, B captions, ${NEGATIVE_TYPES.length}B negatives; median of the timed steps; kernels from tf.profile of one more step; FLOPs counted from the config (scripts/bench/flops.ts).`,
+    `One CE-CLIP step: B images, B captions, ${NEGATIVE_TYPES.length}B negatives; median of the timed steps; kernels from tf.profile of one more step (dispatches: the GPU programs it launched); FLOPs counted from the config (scripts/bench/flops.ts). WebGPU runs each case on the fused kernels and on the straightforward tfjs ops (src/core/clip/kernels).`,
     "",
     markdownTable(rows),
     "",

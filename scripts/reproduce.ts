@@ -9,7 +9,7 @@
  * One run alone: `npx tsx scripts/reproduce.ts --run ceclip --out <file>`.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 
@@ -45,6 +45,14 @@ const RUNS: RunSpec[] = [
     objective: "ceclip",
     objectiveOptions: { thresholdType: "fixed", fixedThreshold: 10 },
   },
+  { name: "fscclip", label: "+ FSC-CLIP (global + token-level, calibrated)", objective: "fscclip" },
+  { name: "degla", label: "+ DeGLA (EMA-teacher distillation)", objective: "degla" },
+  {
+    name: "ceclip_imageneg",
+    label: "+ CE-CLIP + image-side negatives (NAS)",
+    objective: "ceclip+imageneg",
+  },
+  { name: "ceclip_keywords", label: "+ CE-CLIP + keyword prediction (SIMLA)", objective: "ceclip+keywords" },
 ];
 
 const { values } = parseArgs({
@@ -115,6 +123,7 @@ async function runOne(spec: RunSpec, outFile: string) {
       seed,
     });
     const trainer = new Trainer(model.params, model.config, model.tokenizer, source, config);
+    await trainer.prepare(); // image negatives: the visual dictionary
     for (let s = 0; s < steps; s++) {
       trainer.step();
       if ((s + 1) % 50 === 0) {
@@ -192,7 +201,8 @@ async function main() {
     }
   });
   await Promise.all(workers);
-  const results = selected.map(
+  // With --only, rows of earlier runs (same settings) stay in the table from their run files.
+  const results = RUNS.filter((r) => existsSync(join(dir, "runs", `${r.name}.json`))).map(
     (r) => JSON.parse(readFileSync(join(dir, "runs", `${r.name}.json`), "utf8")) as RunResult,
   );
   const minutes = (performance.now() - started) / 60_000;

@@ -6,13 +6,14 @@ import { shapesWorldWords } from "../../src/core/data/shapesWorld/index.js";
 import type { BenchModelSpec } from "../../src/core/train/benchStep.js";
 
 export interface BenchModel {
-  id: "fixture" | "small";
+  id: "default" | "fixture" | "small";
   label: string;
   spec: BenchModelSpec;
 }
 
 const FIXTURE_DIR = "test/fixtures/hf_tiny_clip";
-const FIXTURE_FILES = [
+const DEFAULT_DIR = "public/models/shapes-clip";
+const MODEL_FILES = [
   "config.json",
   "model.safetensors",
   "tokenizer.json",
@@ -21,12 +22,22 @@ const FIXTURE_FILES = [
   "merges.txt",
 ];
 
-/** The HF fixture (32 px, widths 48/64, 2 layers), files base64-encoded for page.evaluate. */
-export function fixtureModel(): BenchModel {
+/** An HF model folder's files, base64-encoded for page.evaluate. */
+function folderSpec(dir: string): BenchModelSpec {
   const files = Object.fromEntries(
-    FIXTURE_FILES.map((name) => [name, readFileSync(join(FIXTURE_DIR, name)).toString("base64")]),
+    MODEL_FILES.map((name) => [name, readFileSync(join(dir, name)).toString("base64")]),
   );
-  return { id: "fixture", label: "hf_tiny_clip (fixture)", spec: { kind: "files", files } };
+  return { kind: "files", files };
+}
+
+/** The app's default model (264k parameters: 32 px, patch 8, width 64, 2 layers per tower). */
+export function defaultModel(): BenchModel {
+  return { id: "default", label: "shapes-clip (default)", spec: folderSpec(DEFAULT_DIR) };
+}
+
+/** The HF fixture (32 px, widths 48/64, 2 layers). */
+export function fixtureModel(): BenchModel {
+  return { id: "fixture", label: "hf_tiny_clip (fixture)", spec: folderSpec(FIXTURE_DIR) };
 }
 
 const SMALL_CONTEXT = 24;

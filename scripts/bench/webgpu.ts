@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { type Browser, chromium } from "@playwright/test";
 import type { Harness } from "../../e2e/harness.js";
 import type { StepBenchResult, StepBenchSpec } from "../../src/core/train/benchStep.js";
@@ -8,13 +8,27 @@ import type { AdapterInfo } from "../../src/worker/backend.js";
 const PORT = 4174;
 const HARNESS_URL = `http://localhost:${PORT}/e2e/harness.html`;
 const BUILT_HARNESS = "dist/e2e/harness.html";
-/** Sources the built harness must be newer than, or it lacks the bench export. */
-const HARNESS_SOURCES = ["e2e/harness.ts", "src/core/train/benchStep.ts", "src/core/train/trainer.ts"];
+const KERNELS_DIR = "src/core/clip/kernels";
+/** Sources the built harness must be newer than, or it lacks the bench export or runs old kernels. */
+const HARNESS_SOURCES = [
+  "e2e/harness.ts",
+  "e2e/kernelChecks.ts",
+  "src/core/train/benchStep.ts",
+  "src/core/train/trainer.ts",
+  "src/core/train/adamw.ts",
+  "src/core/clip/model.ts",
+  "src/core/clip/ops.ts",
+  ...(existsSync(KERNELS_DIR) ? readdirSync(KERNELS_DIR).map((f) => `${KERNELS_DIR}/${f}`) : []),
+];
 
 export interface WebgpuSession {
   adapter?: AdapterInfo;
   browserVersion: string;
-  run(spec: StepBenchSpec): Promise<StepBenchResult>;
+  /**
+   * The training step on the fused kernels and on the straightforward ops, timed in
+   * alternation: [fused, straightforward].
+   */
+  runFusedPair(spec: StepBenchSpec): Promise<StepBenchResult[]>;
   close(): Promise<void>;
 }
 
@@ -81,27 +95,31 @@ export async function openWebgpuSession(): Promise<WebgpuSession> {
     page.on("pageerror", (e) => pageErrors.push(e.message));
     await page.goto(HARNESS_URL);
     await page.waitForSelector("body[data-ready=true]", { state: "attached", timeout: 60_000 });
-    const hasBench = await page.evaluate(() => "bench" in (window as unknown as { harness: object }).harness);
-    if (!hasBench) throw new Error("the built harness has no bench export: run with --build");
+    const hasBench = await page.evaluate(
+      () => "kernelChecks" in (window as unknown as { harness: object }).harness,
+    );
+    if (!hasBench) throw new Error("the built harness has no kernelChecks export: run with --build");
     const report = await page.evaluate(async () => {
       const h = (window as unknown as { harness: Harness }).harness;
       return h.chooseBackend(["webgpu"]);
     });
     const opened = browser;
+    const evaluate = async <T>(f: (spec: StepBenchSpec) => Promise<T>, spec: StepBenchSpec): Promise<T> => {
+      try {
+        return await page.evaluate(f, spec);
+      } catch (e) {
+        const detail = pageErrors.length > 0 ? ` (page: ${pageErrors.join("; ")})` : "";
+        throw new Error(`${(e as Error).message.split("\n")[0]}${detail}`);
+      }
+    };
     return {
       adapter: report.adapter,
       browserVersion: opened.version(),
-      run: async (spec) => {
-        try {
-          return await page.evaluate(
-            (s) => (window as unknown as { harness: Harness }).harness.bench.benchTrainingStep(s),
-            spec,
-          );
-        } catch (e) {
-          const detail = pageErrors.length > 0 ? ` (page: ${pageErrors.join("; ")})` : "";
-          throw new Error(`${(e as Error).message.split("\n")[0]}${detail}`);
-        }
-      },
+      runFusedPair: (spec) =>
+        evaluate(
+          (s) => (window as unknown as { harness: Harness }).harness.kernelChecks.interleavedFusedBench(s),
+          spec,
+        ),
       close: async () => {
         await opened.close();
         stopServer(server);

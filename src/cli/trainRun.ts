@@ -7,7 +7,7 @@ import { type BenchmarkResult, runBenchmark } from "../core/eval/benchmark.js";
 import { shapesBenchmarkExamples } from "../core/eval/shapesHeldout.js";
 import { decodeCheckpoint, encodeCheckpoint } from "../core/train/checkpoint.js";
 import type { TrainConfig } from "../core/train/config.js";
-import { metricsToCsv } from "../core/train/metricsCsv.js";
+import { metricsToCsv, parseMetricsCsv } from "../core/train/metricsCsv.js";
 import { type StepMetrics, Trainer } from "../core/train/trainer.js";
 import { selectNodeBackend } from "./backend.js";
 import { readModelFolder } from "./files.js";
@@ -61,32 +61,8 @@ export const CHECKPOINT_FILE = "checkpoint.safetensors";
 const EVAL_SEED = 0;
 const EVAL_CANDIDATES = 100;
 
-/** metrics.csv back into rows (the inverse of metricsToCsv), so a resumed run keeps its history. */
-export function parseMetricsCsv(text: string): StepMetrics[] {
-  const [header, ...lines] = text.trim().split("\n");
-  const columns = header.split(",");
-  const fixed = new Set(["step", "epoch", "lr", "loss", "grad_norm", "logit_scale", "applied"]);
-  return lines
-    .filter((line) => line.trim() !== "")
-    .map((line) => {
-      const cells = line.split(",");
-      const value = (name: string) => Number(cells[columns.indexOf(name)]);
-      const terms: Record<string, number> = {};
-      columns.forEach((name, i) => {
-        if (!fixed.has(name) && cells[i] !== "") terms[name] = Number(cells[i]);
-      });
-      return {
-        step: value("step"),
-        epoch: value("epoch"),
-        lr: value("lr"),
-        loss: value("loss"),
-        terms,
-        gradNorm: value("grad_norm"),
-        logitScale: value("logit_scale"),
-        applied: value("applied") === 1,
-      };
-    });
-}
+// metrics.csv parsing lives in core (the app imports finished runs with it); re-exported for the CLI.
+export { parseMetricsCsv };
 
 /** Writes via a temporary file, so an interrupted write never leaves half a checkpoint. */
 function writeAtomically(path: string, bytes: Uint8Array | string): void {
@@ -168,6 +144,7 @@ export async function runTraining(
     } else if (existsSync(checkpointPath)) {
       log(`starting fresh: ${checkpointPath} will be replaced (use --resume to continue it)`);
     }
+    await trainer.prepare(); // image negatives: the visual dictionary (a restored one is kept)
     mkdirSync(outDir, { recursive: true });
     log(
       `training ${trainer.trainableParameterCount.toLocaleString("en-US")} parameters with ${config.objective} ` +

@@ -10,7 +10,7 @@ export function zipFileName(modelName: string | undefined, step: number): string
   return `${base}-hardneg-step${step}.zip`;
 }
 
-function download(bytes: Uint8Array, name: string): void {
+export function download(bytes: Uint8Array, name: string): void {
   const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: "application/zip" }));
   const a = document.createElement("a");
   a.href = url;

@@ -131,3 +131,18 @@ export function throttle(save: () => void, intervalMs: number): { schedule(): vo
     },
   };
 }
+
+/**
+ * Another record next to the session (e.g. the Compare tab's queue, key "compare"); resolves
+ * false when it could not be stored. Fails soft like the session.
+ */
+export async function saveRecord(key: string, value: unknown): Promise<boolean> {
+  if (key === KEY) throw new Error(`"${KEY}" is the session's key`);
+  const result = await withStore("readwrite", (store) => store.put(value, key));
+  return result !== undefined;
+}
+
+/** The record saved under `key`, or undefined. */
+export async function loadRecord(key: string): Promise<unknown> {
+  return withStore<unknown>("readonly", (store) => store.get(key));
+}

@@ -38,7 +38,9 @@ describe("run config defaults and fields", () => {
     const paths = TRAIN_FIELDS.map((f) => f.path);
     for (const key of Object.keys(trainConfigSchema.shape)) {
       if (key === "objective" || key === "objectiveOptions") continue;
+      // Nested settings (freeze, lora) are listed field by field.
       if (key === "freeze") expect(paths).toContain("freeze.textTower");
+      else if (key === "lora") expect(paths).toEqual(expect.arrayContaining(["lora.rank", "lora.alpha"]));
       else expect(paths).toContain(key);
     }
     const options = objectiveFields("ceclip");
@@ -169,5 +171,26 @@ describe("config edits", () => {
     form = setField(form, "steps", 5);
     expect(liveChanges(form, DEFAULT_RUN_CONFIG)).toEqual({ lr: 2e-3, objectiveOptions: { cmrWeight: 0.4 } });
     expect(liveChanges(DEFAULT_RUN_CONFIG, DEFAULT_RUN_CONFIG)).toEqual({});
+  });
+
+  it("LoRA and last-blocks settings have their own labels, group and URL keys", () => {
+    expect(TRAIN_FIELDS.find((f) => f.path === "lora.rank")).toMatchObject({
+      label: "LoRA rank",
+      group: "LoRA",
+      kind: "integer",
+      min: 0,
+      max: 256,
+      defaultValue: 0,
+    });
+    expect(TRAIN_FIELDS.find((f) => f.path === "freeze.lastBlocks")?.label).toBe(
+      "Train only the last blocks",
+    );
+    let config = setField(DEFAULT_RUN_CONFIG, "lora.rank", 8);
+    config = setField(config, "freeze.lastBlocks", 2);
+    const params = encodeRunConfig(config);
+    expect(params.get("lora.rank")).toBe("8");
+    expect(params.get("freeze.lastBlocks")).toBe("2");
+    expect(decodeRunConfig(params).config).toEqual(config);
+    expect(decodeRunConfig("?lora.rank=-1").rejected).toEqual(["lora.rank"]);
   });
 });

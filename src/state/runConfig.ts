@@ -8,7 +8,15 @@ import { type TrainConfig, trainConfigSchema } from "../core/train/config.js";
  * sidebar edits, what goes into the URL (non-default values only) and into the persisted
  * session, and what `startTraining` receives.
  */
-export type RunConfig = TrainConfig;
+export type RunConfig = TrainConfig & { data?: DataSource };
+
+/** Where a run's examples come from: the built-in shapes world or the Data tab's upload. */
+export const DATA_SOURCES = ["shapes", "upload"] as const;
+export type DataSource = (typeof DATA_SOURCES)[number];
+const dataSchema = z
+  .enum(DATA_SOURCES)
+  .default("shapes")
+  .describe("Training data: the built-in shapes world, or the dataset uploaded in the Data tab");
 
 /** One editable field, read generically from a zod object schema. */
 export interface FieldSpec {
@@ -49,18 +57,26 @@ const LABELS: Record<string, string> = {
   eps: "AdamW ε",
   clipNorm: "Gradient clip norm",
   seed: "Data seed",
+  data: "Training data",
   evalEvery: "Evaluate every",
   checkpointEvery: "Checkpoint every",
   "freeze.textTower": "Freeze the text tower",
   "freeze.visionTower": "Freeze the vision tower",
   "freeze.embeddings": "Freeze embeddings",
   "freeze.firstBlocks": "Freeze first blocks",
+  "freeze.lastBlocks": "Train only the last blocks",
+  "lora.rank": "LoRA rank",
+  "lora.alpha": "LoRA alpha",
 };
+
+/** Headings of nested settings groups where the key alone reads badly. */
+const GROUP_TITLES: Record<string, string> = { lora: "LoRA" };
 
 const GROUPS: Record<string, string> = {
   steps: "Run",
   batchSize: "Run",
   seed: "Run",
+  data: "Run",
   evalEvery: "Run",
   checkpointEvery: "Run",
   lr: "Optimiser",
@@ -133,7 +149,7 @@ export function describeObjectSchema(
         ...describeObjectSchema(inner, {
           pathPrefix: `${path}.`,
           urlPrefix: `${urlKey}.`,
-          group: group ?? humanize(key),
+          group: group ?? GROUP_TITLES[key] ?? humanize(key),
         }),
       );
     } else if (inner instanceof z.ZodNumber) {
@@ -163,7 +179,8 @@ export const OBJECTIVE_CHOICES: { value: string; label: string }[] = Object.valu
   label: o.label,
 }));
 
-const TRAIN_SHAPE = trainConfigSchema.shape as Record<string, z.ZodType>;
+// The run config is TrainConfig plus the app's data source (the worker reads `data`).
+const TRAIN_SHAPE = { ...trainConfigSchema.shape, data: dataSchema } as Record<string, z.ZodType>;
 
 /** The tooltip of the objective selector. */
 export const OBJECTIVE_DESCRIPTION = TRAIN_SHAPE.objective.description ?? "Training objective";
@@ -208,7 +225,7 @@ export function defaultObjectiveOptions(objective: string): Record<string, unkno
 
 /** The default configuration for an objective (default: CE-CLIP). */
 export function defaultRunConfig(objective?: string): RunConfig {
-  const base = trainConfigSchema.parse({});
+  const base = { ...trainConfigSchema.parse({}), data: dataSchema.parse(undefined) };
   const name = objective && objectives[objective] ? objective : base.objective;
   return {
     ...base,

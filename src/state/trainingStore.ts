@@ -3,6 +3,7 @@ import { create } from "zustand";
 import type { BenchmarkResult } from "../core/eval/benchmark.js";
 import { labWorker } from "../worker/client.js";
 import type { RunStatus, StepEvent, TrainingEvent } from "../worker/trainingApi.js";
+import { startBackendChoice, useBackendStore } from "./backendStore.js";
 import { compactHistory, loadSession, saveSession, throttle } from "./persist.js";
 import {
   DEFAULT_RUN_CONFIG,
@@ -35,6 +36,8 @@ interface TrainingState {
   /** The configuration of the current (or last) run, live updates included. */
   runConfig?: RunConfig;
   status: RunStatus;
+  /** Start was pressed: the backends are being measured or the worker moved before the run. */
+  preparing?: boolean;
   step: number;
   totalSteps: number;
   epoch: number;
@@ -62,23 +65,47 @@ interface TrainingState {
   clearHistory(): void;
 }
 
-let subscribed = false;
+/** The worker whose events the store receives (a restarted worker is subscribed anew). */
+let subscribedTo: object | undefined;
+/** Also told every training event (src/state/recoveryStore.ts: skipped steps, full storage). */
+export const trainingEventTaps = new Set<(event: TrainingEvent) => void>();
+let connectWorker = () => {};
+/** Subscribes the store to the current lab worker's events (after a restart). */
+export function connectTrainingEvents(): void {
+  connectWorker();
+}
+
+/**
+ * Step metrics reach the history (and so every chart) at most this often; the step counter
+ * follows each event. Re-rendering the charts 10 times a second blocked the main thread.
+ */
+export const HISTORY_FLUSH_MS = 1000;
 
 export const useTrainingStore = create<TrainingState>((set, get) => {
+  let pendingSteps: StepEvent[] = [];
+  let flushTimer: ReturnType<typeof setTimeout> | undefined;
+  const flushSteps = () => {
+    clearTimeout(flushTimer);
+    flushTimer = undefined;
+    if (pendingSteps.length === 0) return;
+    const steps = pendingSteps;
+    pendingSteps = [];
+    set((s) => ({ history: compactHistory(s.history.concat(steps)) }));
+  };
   const onEvent = (event: TrainingEvent) => {
+    for (const tap of trainingEventTaps) tap(event);
     switch (event.type) {
-      case "steps":
+      case "steps": {
         if (event.steps.length === 0) break;
-        set((s) => {
-          const last = event.steps[event.steps.length - 1];
-          return {
-            history: compactHistory(s.history.concat(event.steps)),
-            step: last.step + 1,
-            epoch: last.epoch,
-          };
-        });
+        const last = event.steps[event.steps.length - 1];
+        pendingSteps.push(...event.steps);
+        flushTimer ??= setTimeout(flushSteps, HISTORY_FLUSH_MS);
+        set({ step: last.step + 1, epoch: last.epoch });
         break;
+      }
       case "status":
+        // A pause, stop or end shows the run's last numbers at once.
+        flushSteps();
         set({
           status: event.status,
           step: event.step,
@@ -100,12 +127,13 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
   };
   const worker = () => {
     const w = labWorker();
-    if (!subscribed) {
-      subscribed = true;
+    if (subscribedTo !== w) {
+      subscribedTo = w;
       void w.subscribe(Comlink.proxy(onEvent));
     }
     return w;
   };
+  connectWorker = () => void worker();
   const guard = async (action: () => Promise<unknown>) => {
     try {
       await action();
@@ -148,6 +176,7 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
     start: () =>
       guard(async () => {
         const config = get().config;
+        pendingSteps = [];
         set({
           history: [],
           evals: [],
@@ -156,7 +185,14 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
           lastCheckpoint: undefined,
           restored: undefined,
           runConfig: config,
+          preparing: true,
         });
+        try {
+          // Train on the fastest measured backend (or the user's pick).
+          await useBackendStore.getState().prepareForRun(config.batchSize);
+        } finally {
+          set({ preparing: false });
+        }
         await worker().startTraining(config);
       }),
     pause: () => guard(() => worker().pause()),
@@ -212,6 +248,14 @@ export async function hydrateTrainingStore(): Promise<void> {
     });
   }
   startPersistence();
+  startBackendChoice({
+    batchSize: () => useTrainingStore.getState().config.batchSize,
+    runActive: () => {
+      const { status, preparing } = useTrainingStore.getState();
+      return status === "running" || status === "paused" || Boolean(preparing);
+    },
+    subscribe: (listener) => useTrainingStore.subscribe(listener),
+  });
 }
 
 function startPersistence() {

@@ -1,9 +1,11 @@
 import { useCallback, useEffect, useState } from "react";
 import { useClipStore } from "../state/clipStore.js";
 import { useProbeStore } from "../state/probeStore.js";
+import { startRecovery } from "../state/recoveryStore.js";
 import { hydrateTrainingStore } from "../state/trainingStore.js";
 import { BackendBadge } from "./BackendBadge.js";
 import { BenchmarkPanel } from "./BenchmarkPanel.js";
+import { ComparePanel } from "./compare/ComparePanel.js";
 import { DataPanel } from "./DataPanel.js";
 import { ExportPanel } from "./ExportPanel.js";
 import { ModelPicker } from "./layout/ModelPicker.js";
@@ -13,11 +15,23 @@ import { type TabSpec, Tabs } from "./layout/Tabs.js";
 import { ProbePanel } from "./ProbePanel.js";
 import { SamplesPanel } from "./SamplesPanel.js";
 import { SimilarityProbe } from "./SimilarityProbe.js";
+import { TrainObjectiveCharts } from "./TrainObjectiveCharts.js";
+import { RecoveryBanner } from "./RecoveryBanner.js";
 import { TrainPanel } from "./TrainPanel.js";
 
 /** The main area's panels, in tab order. */
 const panels: TabSpec[] = [
-  { id: "train", label: "Train", render: () => <TrainPanel /> },
+  {
+    id: "train",
+    label: "Train",
+    render: () => (
+      <>
+        <RecoveryBanner />
+        <TrainPanel />
+        <TrainObjectiveCharts />
+      </>
+    ),
+  },
   { id: "samples", label: "Samples", render: () => <SamplesPanel /> },
   {
     id: "probe",
@@ -30,6 +44,7 @@ const panels: TabSpec[] = [
     ),
   },
   { id: "benchmark", label: "Benchmark", render: () => <BenchmarkPanel /> },
+  { id: "compare", label: "Compare", render: () => <ComparePanel /> },
   { id: "data", label: "Data", render: () => <DataPanel /> },
   { id: "export", label: "Export", render: () => <ExportPanel /> },
 ];
@@ -47,6 +62,7 @@ export function App() {
   useEffect(() => {
     void bootstrapModel();
     void hydrateTrainingStore();
+    void startRecovery();
   }, []);
   const selectTab = useCallback((id: string) => {
     setTab(id);

@@ -8,6 +8,7 @@ export function BackendBadge() {
     <div className="backend" data-testid="backend-badge">
       <p>
         Backend: <strong data-testid="backend-name">{backend.backend}</strong>
+        {backend.detail && <span data-testid="backend-detail"> ({backend.detail})</span>}
         {adapter && (
           <>
             {" "}

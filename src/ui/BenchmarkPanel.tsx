@@ -1,69 +1,10 @@
 import { useId } from "react";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import {
-  BENCHMARK_SIZES,
-  type BenchmarkRow,
-  perTypeRows,
-  retrievalRows,
-  useBenchmarkStore,
-} from "../state/benchmarkStore.js";
+import { BENCHMARK_SIZES, perTypeRows, retrievalRows, useBenchmarkStore } from "../state/benchmarkStore.js";
 import { useClipStore } from "../state/clipStore.js";
+import { ComparisonTable, percent } from "./benchmark/ComparisonTable.js";
+import { ImportedBenchmark } from "./benchmark/ImportedBenchmark.js";
 import "./panels/panels.css";
-
-const percent = (x: number | null) =>
-  x === null || !Number.isFinite(x) ? "n/a" : `${(100 * x).toFixed(1)}%`;
-
-function delta(row: BenchmarkRow) {
-  if (row.base === null || row.current === null) return <span className="muted">–</span>;
-  const d = 100 * (row.current - row.base);
-  const sign = d > 0 ? "+" : d < 0 ? "−" : "±";
-  return (
-    <span className={d > 0 ? "hn-good" : d < 0 ? "hn-bad" : undefined}>
-      {sign}
-      {Math.abs(d).toFixed(1)} pt
-    </span>
-  );
-}
-
-function ComparisonTable({
-  rows,
-  caption,
-  testId,
-}: {
-  rows: BenchmarkRow[];
-  caption: string;
-  testId: string;
-}) {
-  return (
-    <table data-testid={testId}>
-      <caption className="muted hn-small" style={{ textAlign: "left" }}>
-        {caption}
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Metric</th>
-          <th scope="col">Base</th>
-          <th scope="col">Current</th>
-          <th scope="col">Change</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={r.metric}>
-            <th scope="row">{r.metric}</th>
-            <td className="hn-num" data-testid="benchmark-base">
-              {percent(r.base)}
-            </td>
-            <td className="hn-num" data-testid="benchmark-current">
-              {percent(r.current)}
-            </td>
-            <td className="hn-num">{delta(r)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
 
 /** The shapes held-out benchmark for the base and the current model: per-type accuracy and retrieval. */
 export function BenchmarkPanel() {
@@ -156,6 +97,7 @@ export function BenchmarkPanel() {
           />
         </>
       )}
+      <ImportedBenchmark />
     </section>
   );
 }

@@ -1,126 +1,107 @@
-import { useId, useMemo, useState } from "react";
-import { recordAt } from "../core/data/shapesWorld/dataset.js";
-import { NEGATIVE_TYPES } from "../core/data/shapesWorld/negatives.js";
-import { HELDOUT_PAIRS } from "../core/data/shapesWorld/splits.js";
-import type { Split } from "../core/data/shapesWorld/types.js";
-import { useClipStore } from "../state/clipStore.js";
-import { useTrainingStore } from "../state/trainingStore.js";
-import { negativeTypeNameLabel } from "./charts/series.js";
+import { useEffect, useId, useState } from "react";
+import { progressLabel, useDataStore } from "../state/dataStore.js";
+import { DataSourceSelector } from "./data/DataSourceSelector.js";
+import { NegativeEditor } from "./data/NegativeEditor.js";
+import { PreviewGrid } from "./data/PreviewGrid.js";
+import { ProgressBar } from "./data/ProgressBar.js";
+import { ShapesWorldSection } from "./data/ShapesWorldSection.js";
+import { UploadDropZone } from "./data/UploadDropZone.js";
+import { ValidationReport } from "./data/ValidationReport.js";
+import "./panels/panels.css";
+import "./data/data.css";
 
-const TYPE_HELP: Record<string, string> = {
-  attributeSwap: "two noun phrases swap one attribute (colour first, else size, else texture)",
-  objectSwap: "the two noun phrases around the relation swap places",
-  attributeReplace: "one phrase's colour is replaced by another colour",
-  relationReplace: "the relation is reversed (left ↔ right, above ↔ below)",
-};
-
-const PAGE = 8;
-
-/** The training data: the built-in shapes world, its splits and its hard-negative types. */
-export function DataPanel() {
-  const config = useTrainingStore((s) => s.config);
-  const model = useClipStore((s) => s.model);
-  const [split, setSplit] = useState<Split>("train");
-  const [start, setStart] = useState(0);
-  const splitId = useId();
-  const seed = split === "train" ? config.seed : 0;
-  const rows = useMemo(() => {
-    const out: { index: number; caption: string; negatives: (string | null)[] }[] = [];
-    for (let i = start; i < start + PAGE; i++) {
-      try {
-        const r = recordAt(split, seed, i);
-        out.push({
-          index: i,
-          caption: r.caption,
-          negatives: r.negatives.map((n, k) => (r.negativeMask[k] ? n : null)),
-        });
-      } catch {
-        // A record that cannot be generated is skipped (never expected).
-      }
-    }
-    return out;
-  }, [split, seed, start]);
-  const examples = config.steps * config.batchSize;
+/** The uploaded dataset: drop zone, progress, validation report, preview and negative editor. */
+function UploadSection() {
+  const d = useDataStore();
+  const [selected, setSelected] = useState<string>();
+  const headingId = useId();
+  const dataset = d.dataset ?? undefined;
+  const report = d.rejected ?? dataset;
   return (
-    <section aria-labelledby="data-heading" className="panel">
+    <section aria-labelledby={headingId}>
+      <h3 id={headingId}>Your image-caption pairs</h3>
+      <UploadDropZone
+        disabled={d.busy}
+        onFiles={(files) => void d.upload(files)}
+        onError={(error) => useDataStore.setState({ error })}
+      />
+      <div className="hn-controls">
+        <label className="hn-inline">
+          <input
+            type="checkbox"
+            checked={d.generate}
+            disabled={d.busy}
+            onChange={(e) => d.setNegativeOptions({ generate: e.target.checked })}
+          />
+          Generate hard negatives where the data has none
+        </label>
+        <label>
+          Generator seed
+          <input
+            type="number"
+            step={1}
+            value={d.seed}
+            disabled={d.busy || !d.generate}
+            onChange={(e) => d.setNegativeOptions({ seed: Math.trunc(Number(e.target.value) || 0) })}
+          />
+        </label>
+      </div>
+      {d.progress && (
+        <ProgressBar
+          label={progressLabel(d.progress)}
+          done={d.progress.done}
+          total={d.progress.total}
+          testId="upload-progress"
+        />
+      )}
+      {d.error && (
+        <p role="alert" className="error">
+          {d.error}
+        </p>
+      )}
+      {d.rejected && (
+        <p role="alert" className="error">
+          Nothing usable in “{d.rejected.name}”: no pair passed the checks (see the report), so
+          {dataset ? " the stored dataset is kept." : " nothing was stored."}
+        </p>
+      )}
+      {report && <ValidationReport dataset={report} />}
+      {dataset && (
+        <>
+          <h4>
+            Stored dataset “{dataset.name}”: <span data-testid="upload-count">{dataset.items.length}</span>{" "}
+            pairs, {dataset.negativeTypeNames.length} negative slots
+          </h4>
+          <p className="muted hn-small">
+            Kept in this browser (Origin Private File System) across reloads; images scaled to at most 256 px
+            on the shorter side. Slots: {dataset.negativeTypeNames.join(", ") || "none"}.
+          </p>
+          <PreviewGrid dataset={dataset} selected={selected} onSelect={setSelected} />
+          {selected && (
+            <NegativeEditor dataset={dataset} itemId={selected} onClose={() => setSelected(undefined)} />
+          )}
+          <button type="button" className="small" onClick={() => void d.clear()} disabled={d.busy}>
+            Delete the stored dataset
+          </button>
+        </>
+      )}
+    </section>
+  );
+}
+
+/** The training data: the source selector, uploads of your own pairs and the built-in world. */
+export function DataPanel() {
+  const dataset = useDataStore((s) => s.dataset);
+  const hydrate = useDataStore((s) => s.hydrate);
+  useEffect(() => void hydrate(), [hydrate]);
+  return (
+    <section aria-labelledby="data-heading" className="panel hn-panel">
       <h2 id="data-heading">Data</h2>
-      <p>
-        Runs train on the built-in <strong>shapes world</strong>: scenes of coloured shapes with one true
-        caption and one hard negative per type, rendered at the model's image size
-        {model ? ` (${model.imageSize} px)` : ""}. A run of {config.steps.toLocaleString()} steps at batch{" "}
-        {config.batchSize} sees {examples.toLocaleString()} distinct training scenes (data seed {config.seed}
-        ). Evaluation uses 100 held-out scenes.
-      </p>
-      <h3>Negative types</h3>
-      <dl className="types">
-        {NEGATIVE_TYPES.map((name, k) => (
-          <div key={name}>
-            <dt>
-              k = {k}: {negativeTypeNameLabel(name)}
-            </dt>
-            <dd>{TYPE_HELP[name] ?? ""}</dd>
-          </div>
-        ))}
-      </dl>
-      <p className="muted">
-        When a type cannot be made for a caption (e.g. a swap with a single object), it is masked: it adds
-        nothing to the rank loss and its gap and violation rate skip it.
-      </p>
-      <h3>Held-out colour-shape pairs</h3>
-      <p>
-        Never seen in training, not even in negatives:{" "}
-        {HELDOUT_PAIRS.map((p) => `${p.colour} ${p.shape}`).join(", ")}.
-      </p>
-      <h3>Examples</h3>
-      <div className="row">
-        <label htmlFor={splitId}>Split</label>
-        <select id={splitId} value={split} onChange={(e) => setSplit(e.target.value as Split)}>
-          <option value="train">train (data seed {config.seed})</option>
-          <option value="heldout">held-out</option>
-        </select>
-        <button
-          type="button"
-          className="small"
-          onClick={() => setStart((s) => Math.max(0, s - PAGE))}
-          disabled={start === 0}
-        >
-          Previous examples
-        </button>
-        <button type="button" className="small" onClick={() => setStart((s) => s + PAGE)}>
-          Next examples
-        </button>
-        <span className="muted">
-          {start}–{start + PAGE - 1}
-        </span>
-      </div>
-      <div className="table-scroll">
-        <table data-testid="data-examples">
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">Caption</th>
-              {NEGATIVE_TYPES.map((name) => (
-                <th key={name} scope="col">
-                  {negativeTypeNameLabel(name)}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.index}>
-                <td>{r.index}</td>
-                <td>{r.caption}</td>
-                {r.negatives.map((n, k) => (
-                  <td key={NEGATIVE_TYPES[k] ?? k} className={n ? undefined : "muted"}>
-                    {n ?? "masked"}
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataSourceSelector
+        uploadedPairs={dataset === undefined ? undefined : (dataset?.items.length ?? null)}
+      />
+      <UploadSection />
+      <ShapesWorldSection />
     </section>
   );
 }

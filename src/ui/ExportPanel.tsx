@@ -1,9 +1,14 @@
 import { type ChangeEvent, useId } from "react";
 import { useClipStore } from "../state/clipStore.js";
 import { useExportStore } from "../state/exportStore.js";
+import { ImportRunResult } from "./export/ImportRunResult.js";
+import { RunBundleExport } from "./export/RunBundleExport.js";
 import "./panels/panels.css";
 
-/** Download the current model as a Hugging Face folder in a zip, or import such a zip. */
+/**
+ * Download the current model as a Hugging Face folder in a zip, or import such a zip; hand
+ * the run to scale/ (PyTorch DDP) as a run bundle and import the finished run back.
+ */
 export function ExportPanel() {
   const model = useClipStore((s) => s.model);
   const clipBusy = useClipStore((s) => s.busy);
@@ -60,6 +65,8 @@ export function ExportPanel() {
           {x.error}
         </p>
       )}
+      <RunBundleExport />
+      <ImportRunResult />
     </section>
   );
 }

@@ -1,6 +1,9 @@
+import { memo } from "react";
 import { useClipStore } from "../state/clipStore.js";
 import { useTrainingStore } from "../state/trainingStore.js";
+import { BackendChoice } from "./BackendChoice.js";
 import { EvalChart, LossChart, OptimChart, ThresholdChart, ViolationChart } from "./charts/index.js";
+import { Later, STAGGER_MS, useStaggered } from "./stagger.js";
 
 function formatEta(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return "–";
@@ -19,11 +22,56 @@ function DeviceLine() {
   return (
     <span data-testid="train-device">
       on <strong>{backend.backend}</strong>
+      {backend.detail && <> ({backend.detail})</>}
       {adapter && <> · GPU: {adapter}</>}
       {a?.isSoftware && <span className="warn"> (software-emulated)</span>}
     </span>
   );
 }
+
+// Memoised: a chart re-renders only when its own (staggered) data changed.
+const Loss = memo(LossChart);
+const Thresholds = memo(ThresholdChart);
+const Violations = memo(ViolationChart);
+const Evals = memo(EvalChart);
+const Optim = memo(OptimChart);
+
+/**
+ * The five charts. They mount, and re-render when the history or the evaluations change
+ * (the store flushes steps once a second), one chart per task: a recharts update costs tens
+ * of milliseconds, five at once blocked the page for hundreds.
+ */
+const TrainCharts = memo(function TrainCharts() {
+  const history = useTrainingStore((s) => s.history);
+  const evals = useTrainingStore((s) => s.evals);
+  const upperBound = useTrainingStore((s) => {
+    const c = s.runConfig ?? s.config;
+    const bound = c.objective === "ceclip" ? c.objectiveOptions.upperBound : undefined;
+    return typeof bound === "number" ? bound : undefined;
+  });
+  const lossHistory = useStaggered(history, 0);
+  const thresholdHistory = useStaggered(history, STAGGER_MS);
+  const violationHistory = useStaggered(history, 2 * STAGGER_MS);
+  const shownEvals = useStaggered(evals, 3 * STAGGER_MS);
+  const optimHistory = useStaggered(history, 4 * STAGGER_MS);
+  return (
+    <div className="charts">
+      <Loss history={lossHistory} />
+      <Later delayMs={STAGGER_MS}>
+        <Thresholds history={thresholdHistory} upperBound={upperBound} />
+      </Later>
+      <Later delayMs={2 * STAGGER_MS}>
+        <Violations history={violationHistory} />
+      </Later>
+      <Later delayMs={3 * STAGGER_MS}>
+        <Evals evals={shownEvals} />
+      </Later>
+      <Later delayMs={4 * STAGGER_MS}>
+        <Optim history={optimHistory} />
+      </Later>
+    </div>
+  );
+});
 
 export function TrainPanel() {
   const model = useClipStore((s) => s.model);
@@ -33,11 +81,6 @@ export function TrainPanel() {
   const paused = t.status === "paused";
   const active = running || paused;
   const eta = last ? ((t.totalSteps - t.step) * last.msPerStep) / 1000 : Number.NaN;
-  const shownConfig = t.runConfig ?? t.config;
-  const upperBound =
-    shownConfig.objective === "ceclip" && typeof shownConfig.objectiveOptions.upperBound === "number"
-      ? shownConfig.objectiveOptions.upperBound
-      : undefined;
   return (
     <section aria-labelledby="train-heading" className="panel">
       <h2 id="train-heading">Train</h2>
@@ -46,7 +89,8 @@ export function TrainPanel() {
           type="button"
           className="primary"
           onClick={() => void t.start()}
-          disabled={!model || active}
+          disabled={!model || active || t.preparing}
+          aria-busy={t.preparing}
           title={model ? "Start a new run with the run configuration" : "Load a model first"}
         >
           Start
@@ -78,6 +122,7 @@ export function TrainPanel() {
           )}
         </span>
       </div>
+      <BackendChoice />
       <p data-testid="train-status">
         Status: <strong data-testid="run-status">{t.status}</strong> · step{" "}
         <span data-testid="run-step">{t.step}</span> / {t.totalSteps} · epoch {t.epoch}
@@ -121,13 +166,7 @@ export function TrainPanel() {
           </ul>
         </details>
       )}
-      <div className="charts">
-        <LossChart history={t.history} />
-        <ThresholdChart history={t.history} upperBound={upperBound} />
-        <ViolationChart history={t.history} />
-        <EvalChart evals={t.evals} />
-        <OptimChart history={t.history} />
-      </div>
+      <TrainCharts />
       {last && (
         <details className="last-metrics">
           <summary>Numbers of step {last.step}</summary>

@@ -1,11 +1,13 @@
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-webgpu";
-import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { getThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import wasmPlain from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url";
 import wasmSimd from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url";
 import wasmThreadedSimd from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url";
 
-export type BackendName = "webgpu" | "wasm" | "cpu";
+import type { BackendName } from "./backendChoice.js";
+
+export type { BackendName } from "./backendChoice.js";
 export const BACKEND_ORDER: BackendName[] = ["webgpu", "wasm", "cpu"];
 
 export interface AdapterInfo {
@@ -20,6 +22,8 @@ export interface AdapterInfo {
 export interface BackendReport {
   backend: BackendName;
   adapter?: AdapterInfo;
+  /** How wasm runs: "SIMD, 2 threads" (threads need a cross-origin isolated page). */
+  detail?: string;
   /** Why each earlier backend in the order was not taken. */
   fallbacks: { backend: BackendName; reason: string }[];
 }
@@ -46,7 +50,27 @@ export async function describeAdapter(): Promise<AdapterInfo | undefined> {
   };
 }
 
-async function unavailableReason(name: BackendName): Promise<string | undefined> {
+/**
+ * SIMD and threads of the started wasm backend. Threads need a cross-origin isolated page;
+ * tfjs then takes half the logical cores (at most 8): one thread on a 2-core machine, so
+ * setThreadsCount has nothing to add (it cannot go above that).
+ */
+async function describeWasm(): Promise<string> {
+  const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
+  const threads = getThreadsCount();
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
+  const threadText =
+    threads > 1
+      ? `${threads} threads`
+      : isolated
+        ? `1 thread (tfjs uses half of the ${cores} logical cores)`
+        : "1 thread (page not cross-origin isolated)";
+  return `${simd ? "SIMD" : "no SIMD"}, ${threadText}`;
+}
+
+/** Why a backend cannot start here, checked before trying it. */
+export async function unavailableReason(name: BackendName): Promise<string | undefined> {
   if (name === "webgpu") {
     const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
     if (!gpu) return "this browser exposes no navigator.gpu (WebGPU disabled or unsupported)";
@@ -67,7 +91,12 @@ export async function chooseBackend(order: BackendName[] = BACKEND_ORDER): Promi
     try {
       if (await tf.setBackend(backend)) {
         await tf.ready();
-        return { backend, adapter: backend === "webgpu" ? await describeAdapter() : undefined, fallbacks };
+        return {
+          backend,
+          adapter: backend === "webgpu" ? await describeAdapter() : undefined,
+          detail: backend === "wasm" ? await describeWasm() : undefined,
+          fallbacks,
+        };
       }
       fallbacks.push({ backend, reason: "tf.setBackend returned false" });
     } catch (e) {

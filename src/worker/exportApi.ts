@@ -299,15 +299,22 @@ export const exportApi = {
    * otherwise the imported weights become the base too.
    */
   async importModelZip(bytes: Uint8Array, options: { name?: string } = {}) {
-    const files = modelFilesFromZip(bytes);
-    await trainingApi.stop();
-    const next = await loadClip(files, { trainable: true });
-    const keepBase = Boolean(session.baseModel && sameArchitecture(session.baseModel, next));
-    if (session.model) disposeClip(session.model);
-    session.model = next;
-    session.modelName = options.name ?? session.modelName;
-    adoptNewModel({ keepBase });
-    resetRunRecord();
-    return { ...modelSummary(next), keptBase: keepBase, numTensors: tf.memory().numTensors };
+    return importModelFiles(modelFilesFromZip(bytes), options);
   },
 };
+
+/**
+ * Loads an HF model folder's files as the current model (ending any run); the base is kept
+ * when the architectures match. Shared by the model zip and the finished-run import.
+ */
+export async function importModelFiles(files: Map<string, Uint8Array>, options: { name?: string } = {}) {
+  await trainingApi.stop();
+  const next = await loadClip(files, { trainable: true });
+  const keepBase = Boolean(session.baseModel && sameArchitecture(session.baseModel, next));
+  if (session.model) disposeClip(session.model);
+  session.model = next;
+  session.modelName = options.name ?? session.modelName;
+  adoptNewModel({ keepBase });
+  resetRunRecord();
+  return { ...modelSummary(next), keptBase: keepBase, numTensors: tf.memory().numTensors };
+}

@@ -2,7 +2,8 @@
  * Checkpoint storage in the browser: the Origin Private File System where available,
  * IndexedDB otherwise. A full disk surfaces as a clear error; callers keep training.
  */
-const DB_NAME = "hardneg-lab";
+// Its own database: the session store (src/state/persist.ts) owns "hardneg-lab" at version 1.
+const DB_NAME = "hardneg-lab-checkpoints";
 const STORE = "checkpoints";
 
 async function opfsDir(): Promise<FileSystemDirectoryHandle | undefined> {
@@ -38,7 +39,11 @@ export function isQuotaError(e: unknown): boolean {
   return e instanceof DOMException && (e.name === "QuotaExceededError" || e.code === 22);
 }
 
+/** Test hooks only (./faultHooks.ts): make every write fail as a full disk does. */
+export const storageFaults = { quotaExceeded: false };
+
 export async function saveBlob(name: string, bytes: Uint8Array): Promise<"opfs" | "indexeddb"> {
+  if (storageFaults.quotaExceeded) throw new DOMException("test hook: storage is full", "QuotaExceededError");
   const dir = await opfsDir();
   if (dir) {
     const handle = await dir.getFileHandle(name, { create: true });
@@ -71,4 +76,14 @@ export async function loadBlob(name: string): Promise<Uint8Array | undefined> {
     }
   }
   return (await idbRequest<Uint8Array | undefined>("readonly", (store) => store.get(name))) ?? undefined;
+}
+
+/** Deletes a stored file (nothing happens when there is none). */
+export async function removeBlob(name: string): Promise<void> {
+  const dir = await opfsDir();
+  if (dir) {
+    await dir.removeEntry(name).catch(() => {});
+    return;
+  }
+  await idbRequest("readwrite", (store) => store.delete(name));
 }

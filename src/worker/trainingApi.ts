@@ -2,11 +2,13 @@ import * as tf from "@tensorflow/tfjs";
 import { shapesExampleSource } from "../core/data/shapesWorld/source.js";
 import { runBenchmark } from "../core/eval/benchmark.js";
 import { shapesBenchmarkExamples } from "../core/eval/shapesHeldout.js";
+import type { SerializedState } from "../core/losses/objective.js";
 import { decodeCheckpoint, encodeCheckpoint } from "../core/train/checkpoint.js";
 import { parseTrainConfig, type TrainConfig } from "../core/train/config.js";
 import { type StepMetrics, Trainer } from "../core/train/trainer.js";
 import { requireModel, session } from "./session.js";
 import { isQuotaError, loadBlob, saveBlob } from "./storage.js";
+import { uploadTrainingSource } from "./uploadApi.js";
 
 export type RunStatus = "idle" | "running" | "paused" | "stopped" | "done";
 
@@ -29,7 +31,8 @@ export type TrainingEvent =
 const POST_INTERVAL_MS = 100;
 /** Non-finite steps in a row that pause the run. */
 const MAX_SKIPPED_IN_A_ROW = 3;
-const CHECKPOINT_FILE = "current-run.safetensors";
+/** The current run's last checkpoint (./recovery.ts resumes from it after a crash or reload). */
+export const CHECKPOINT_FILE = "current-run.safetensors";
 
 let trainer: Trainer | undefined;
 let status: RunStatus = "idle";
@@ -154,17 +157,25 @@ export const trainingApi = {
   },
 
   /** Creates a trainer on the loaded model and the built-in world's train split, then runs it. */
-  async startTraining(options: Partial<TrainConfig>, startPaused = false): Promise<TrainConfig> {
+  async startTraining(
+    options: Partial<TrainConfig> & { data?: string },
+    startPaused = false,
+  ): Promise<TrainConfig> {
     await trainingApi.stop();
     const model = requireModel();
     const config = parseTrainConfig(options);
-    const source = shapesExampleSource({
-      split: "train",
-      seed: config.seed,
-      size: config.steps * config.batchSize,
-      imageSize: model.config.vision_config.image_size,
-    });
+    // `data: "upload"`: the Data tab's uploaded dataset (./uploadApi.ts), else the shapes world.
+    const source =
+      options.data === "upload"
+        ? await uploadTrainingSource(model.config.vision_config.image_size)
+        : shapesExampleSource({
+            split: "train",
+            seed: config.seed,
+            size: config.steps * config.batchSize,
+            imageSize: model.config.vision_config.image_size,
+          });
     trainer = new Trainer(model.params, model.config, model.tokenizer, source, config);
+    await trainer.prepare(); // image negatives: the visual dictionary
     skippedInARow = 0;
     stepsSinceRead = 0;
     if (startPaused) {
@@ -228,3 +239,15 @@ export const trainingApi = {
     return { status, step: trainer?.stepsDone ?? 0, modelName: session.modelName };
   },
 };
+
+/**
+ * The paused (or finished) run's carried objective state (e.g. CE-CLIP's thresholds) and its
+ * objective, for a run bundle (./bundleApi.ts); undefined unless such a run took a step.
+ */
+export async function pausedObjectiveState(): Promise<
+  { objective: string; step: number; state: SerializedState } | undefined
+> {
+  if (!trainer || (status !== "paused" && status !== "done") || trainer.stepsDone === 0) return undefined;
+  const { objectiveState, step, config } = await trainer.checkpoint();
+  return { objective: config.objective, step, state: objectiveState };
+}

@@ -1,3 +1,4 @@
+import { bundleCommand } from "./bundle.js";
 import { embedCommand } from "./embed.js";
 import { evalCommand } from "./eval.js";
 import { preprocessCommand } from "./preprocess.js";
@@ -7,6 +8,7 @@ import { verifyObjectiveCommand } from "./verifyObjective.js";
 
 /** Registry of CLI commands; each lives in its own file in this folder. */
 export const commands: Record<string, CliCommand> = {
+  bundle: bundleCommand,
   embed: embedCommand,
   eval: evalCommand,
   preprocess: preprocessCommand,

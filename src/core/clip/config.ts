@@ -8,13 +8,16 @@ const activation = z.enum(["quick_gelu", "gelu", "gelu_new", "gelu_pytorch_tanh"
 export type Activation = z.infer<typeof activation>;
 
 const positiveInt = z.number().int().positive();
+/** Far above any CLIP (ViT-bigG has 48); a hostile count would make the weight check loop for ever. */
+export const MAX_LAYERS = 1024;
+const layerCount = positiveInt.max(MAX_LAYERS);
 
 const textConfigSchema = z.looseObject({
   vocab_size: positiveInt.default(49408),
   hidden_size: positiveInt.default(512),
   intermediate_size: positiveInt.default(2048),
   projection_dim: positiveInt.default(512),
-  num_hidden_layers: positiveInt.default(12),
+  num_hidden_layers: layerCount.default(12),
   num_attention_heads: positiveInt.default(8),
   max_position_embeddings: positiveInt.default(77),
   hidden_act: activation.default("quick_gelu"),
@@ -28,7 +31,7 @@ const visionConfigSchema = z.looseObject({
   hidden_size: positiveInt.default(768),
   intermediate_size: positiveInt.default(3072),
   projection_dim: positiveInt.default(512),
-  num_hidden_layers: positiveInt.default(12),
+  num_hidden_layers: layerCount.default(12),
   num_attention_heads: positiveInt.default(12),
   num_channels: z.literal(3).default(3),
   image_size: positiveInt.default(224),
@@ -77,6 +80,27 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
+/**
+ * Legacy sub-configs, as HF's CLIPConfig reads them: old checkpoints (e.g. Stable Diffusion's
+ * safety checker) carry `text_config_dict`/`vision_config_dict` whose values override
+ * `text_config`/`vision_config`; a null sub-config means the defaults.
+ */
+function withLegacySubConfigs(raw: unknown): unknown {
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) return raw;
+  const record: Record<string, unknown> = { ...raw };
+  for (const tower of ["text", "vision"]) {
+    const key = `${tower}_config`;
+    const legacy = record[`${key}_dict`];
+    if (record[key] === null) delete record[key];
+    if (legacy && typeof legacy === "object" && !Array.isArray(legacy)) {
+      const current = record[key];
+      record[key] = { ...(current && typeof current === "object" ? current : {}), ...legacy };
+      delete record[`${key}_dict`];
+    }
+  }
+  return record;
+}
+
 /** Parses a config.json object (or its text); the error names the first bad field. */
 export function parseClipConfig(input: unknown): ClipConfig {
   let raw = input;
@@ -87,7 +111,7 @@ export function parseClipConfig(input: unknown): ClipConfig {
       throw new ConfigError(`config.json is not valid JSON: ${(e as Error).message}`);
     }
   }
-  const result = clipConfigSchema.safeParse(raw);
+  const result = clipConfigSchema.safeParse(withLegacySubConfigs(raw));
   if (!result.success) {
     const issue = result.error.issues[0];
     const field = issue.path.join(".") || "(root)";

@@ -32,6 +32,7 @@ export function createClipFromScratch(
       padTokenId: config.text_config.pad_token_id,
       eosTokenId: config.text_config.eos_token_id,
       bosTokenId: config.text_config.bos_token_id,
+      vocabSize: config.text_config.vocab_size,
     },
   );
   const textFiles = { ...tokenizerFiles, "config.json": JSON.stringify(config, null, 2) };

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { type ClipConfig, parseClipConfig } from "./config.js";
+import { mergeLora } from "./lora.js";
 import { type ClipParams, clipLogits, encodeImagePixels, encodeTextTokens } from "./model.js";
 import { l2Normalize } from "./ops.js";
 import { preprocessImage, preprocessOptionsFor, type RgbaImage } from "./preprocess.js";
@@ -91,6 +92,7 @@ export async function loadClip(
       padTokenId: config.text_config.pad_token_id,
       eosTokenId: config.text_config.eos_token_id,
       bosTokenId: config.text_config.bos_token_id,
+      vocabSize: config.text_config.vocab_size,
     },
   );
   return { config, params, tokenizer, textFiles, warnings };
@@ -141,14 +143,26 @@ export async function similarity(
   return out;
 }
 
-/** The parameters as an F32 safetensors file, keys and shapes exactly as HF's. */
+/**
+ * Names of parameters that HardNeg Lab's training adds to the map (the keyword head, the
+ * visual dictionary): checkpoints keep them, an HF export never contains them.
+ */
+export const LAB_PARAMETER_PREFIX = "hardneg.";
+
+export function isLabParameter(name: string): boolean {
+  return name.startsWith(LAB_PARAMETER_PREFIX);
+}
+
+/** The parameters as an F32 safetensors file, keys and shapes exactly as HF's (lab-only ones left out). */
 export async function toSafetensors(
   params: ClipParams,
   metadata?: Record<string, string>,
 ): Promise<Uint8Array> {
   const entries: [string, { shape: number[]; data: Float32Array }][] = [];
-  for (const [name, t] of params)
+  for (const [name, t] of params) {
+    if (isLabParameter(name)) continue;
     entries.push([name, { shape: t.shape, data: (await t.data()) as Float32Array }]);
+  }
   return writeSafetensors(new Map(entries), metadata);
 }
 
@@ -161,7 +175,13 @@ export async function exportClipFiles(
   const files = new Map<string, Uint8Array>();
   for (const [name, content] of Object.entries(model.textFiles)) files.set(name, encoder.encode(content));
   files.set("config.json", encoder.encode(`${JSON.stringify(model.config, null, 2)}\n`));
-  files.set(WEIGHT_FILE, await toSafetensors(model.params, metadata));
+  // LoRA adapters are merged into their weights (W' = W + alpha/r B A): the folder is plain HF.
+  const merged = mergeLora(model.params);
+  try {
+    files.set(WEIGHT_FILE, await toSafetensors(merged.params, metadata));
+  } finally {
+    tf.dispose(merged.created);
+  }
   return files;
 }
 

@@ -1,6 +1,22 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Activation, ClipConfig, TextConfig, VisionConfig } from "./config.js";
-import { activate, gatherRows, l2Normalize, layerNorm, linear } from "./ops.js";
+import { fusedKernelsActive } from "./kernels/index.js";
+import { adaptedLinear, hasLora } from "./lora.js";
+import {
+  activate,
+  attentionHeads,
+  causalMask,
+  dense,
+  denseParts,
+  embedTokens,
+  gatherRows,
+  l2Normalize,
+  layerNorm,
+  layerNormAndResidual,
+  linear,
+  multiHeadAttention,
+  withClassToken,
+} from "./ops.js";
 
 /**
  * CLIP's forward pass, functional and numerically the same as Hugging Face's `CLIPModel`.
@@ -25,25 +41,21 @@ interface EncoderShape {
 
 /** Multi-head self-attention; `additiveMask` ([L, L], 0 or -1e9) makes the text tower causal. */
 function attention(p: ClipParams, prefix: string, x: tf.Tensor3D, s: EncoderShape, additiveMask?: tf.Tensor) {
-  const [batch, length] = x.shape;
-  const headDim = s.width / s.heads;
-  const project = (name: string) =>
-    linear(x, param(p, `${prefix}.${name}.weight`), param(p, `${prefix}.${name}.bias`))
-      .reshape([batch, length, s.heads, headDim])
-      .transpose([0, 2, 1, 3]);
-  const q = tf.mul(project("q_proj"), headDim ** -0.5);
-  const k = project("k_proj");
-  const v = project("v_proj");
-  let scores = tf.matMul(q as tf.Tensor4D, k as tf.Tensor4D, false, true);
-  if (additiveMask) scores = tf.add(scores, additiveMask);
-  const context = tf.matMul(tf.softmax(scores), v as tf.Tensor4D).transpose([0, 2, 1, 3]);
-  const merged = context.reshape([batch, length, s.width]);
-  return linear(merged, param(p, `${prefix}.out_proj.weight`), param(p, `${prefix}.out_proj.bias`));
+  // adaptedLinear: the HF Linear, plus its LoRA update where the map holds adapters (lora.ts).
+  const project = (name: string) => adaptedLinear(p, `${prefix}.${name}`, x);
+  const merged = attentionHeads(
+    project("q_proj"),
+    project("k_proj"),
+    project("v_proj"),
+    s.heads,
+    additiveMask,
+  );
+  return adaptedLinear(p, `${prefix}.out_proj`, merged);
 }
 
 function mlp(p: ClipParams, prefix: string, x: tf.Tensor, act: Activation) {
-  const hidden = activate(linear(x, param(p, `${prefix}.fc1.weight`), param(p, `${prefix}.fc1.bias`)), act);
-  return linear(hidden, param(p, `${prefix}.fc2.weight`), param(p, `${prefix}.fc2.bias`));
+  const hidden = activate(adaptedLinear(p, `${prefix}.fc1`, x), act);
+  return adaptedLinear(p, `${prefix}.fc2`, hidden);
 }
 
 function norm(p: ClipParams, prefix: string, x: tf.Tensor, eps: number) {
@@ -62,9 +74,43 @@ function encoderLayer(p: ClipParams, prefix: string, x: tf.Tensor3D, s: EncoderS
   ) as tf.Tensor3D;
 }
 
-function encoder(p: ClipParams, prefix: string, x: tf.Tensor3D, s: EncoderShape, mask?: tf.Tensor) {
+/**
+ * The same layer on the fused WebGPU kernels (kernels/): LayerNorms, q/k/v as one product,
+ * attention, and dense layers with bias, activation and residual in their epilogues.
+ */
+function fusedEncoderLayer(p: ClipParams, prefix: string, x: tf.Tensor3D, s: EncoderShape, causal: boolean) {
+  const w = (name: string) => param(p, `${prefix}.${name}`);
+  // Each LayerNorm also hands its input on as the residual (its gradient is added in the same dispatch).
+  const [normed1, residual1] = layerNormAndResidual(x, w("layer_norm1.weight"), w("layer_norm1.bias"), s.eps);
+  const qkv = denseParts(
+    normed1,
+    ["q_proj", "k_proj", "v_proj"].map((n) => w(`self_attn.${n}.weight`)),
+    ["q_proj", "k_proj", "v_proj"].map((n) => w(`self_attn.${n}.bias`)),
+  ) as tf.Tensor3D;
+  const context = multiHeadAttention(qkv, s.heads, causal);
+  const attended = dense(context, w("self_attn.out_proj.weight"), w("self_attn.out_proj.bias"), {
+    residual: residual1,
+  });
+  const [normed2, residual2] = layerNormAndResidual(
+    attended,
+    w("layer_norm2.weight"),
+    w("layer_norm2.bias"),
+    s.eps,
+  );
+  const hidden = dense(normed2, w("mlp.fc1.weight"), w("mlp.fc1.bias"), { activation: s.act });
+  return dense(hidden, w("mlp.fc2.weight"), w("mlp.fc2.bias"), { residual: residual2 }) as tf.Tensor3D;
+}
+
+/** `causal`: the text tower's causal self-attention. */
+function encoder(p: ClipParams, prefix: string, x: tf.Tensor3D, s: EncoderShape, causal: boolean) {
+  // LoRA adapters take the plain layers (their products have their own gradient, lora.ts).
+  const fused = fusedKernelsActive() && !hasLora(p);
+  const mask = causal && !fused ? causalMask(x.shape[1]) : undefined;
   let h = x;
-  for (let i = 0; i < s.layers; i++) h = encoderLayer(p, `${prefix}.layers.${i}`, h, s, mask);
+  for (let i = 0; i < s.layers; i++) {
+    const layer = `${prefix}.layers.${i}`;
+    h = fused ? fusedEncoderLayer(p, layer, h, s, causal) : encoderLayer(p, layer, h, s, mask);
+  }
   return h;
 }
 
@@ -116,18 +162,6 @@ export function poolingPositions(tokens: TokenBatch, eosTokenId: number): Int32A
   return out;
 }
 
-function causalMask(length: number): tf.Tensor2D {
-  return tf.tidy(() => {
-    const rows = tf.range(0, length, 1, "int32").reshape([length, 1]);
-    const cols = tf.range(0, length, 1, "int32").reshape([1, length]);
-    return tf.where(
-      tf.greater(cols, rows),
-      tf.fill([length, length], -1e9),
-      tf.zeros([length, length]),
-    ) as tf.Tensor2D;
-  });
-}
-
 /**
  * Text tower. Only the causal mask is applied: padding follows end-of-text, so it never
  * reaches the pooled token or any real token (HF's padding mask changes only pad outputs).
@@ -139,17 +173,14 @@ export function encodeTextTokens(p: ClipParams, config: ClipConfig, tokens: Toke
       `text length ${tokens.length} exceeds max_position_embeddings ${c.max_position_embeddings}`,
     );
   }
-  const tokenEmb = gatherRows(param(p, "text_model.embeddings.token_embedding.weight"), tokens.ids, [
+  const x = embedTokens(
+    param(p, "text_model.embeddings.token_embedding.weight"),
+    param(p, "text_model.embeddings.position_embedding.weight"),
+    tokens.ids,
     tokens.batch,
     tokens.length,
-  ]);
-  const positions = tf.slice(
-    param(p, "text_model.embeddings.position_embedding.weight"),
-    [0, 0],
-    [tokens.length, -1],
   );
-  const x = tf.add(tokenEmb, positions) as tf.Tensor3D;
-  const h = encoder(p, "text_model.encoder", x, encoderShape(c), causalMask(tokens.length));
+  const h = encoder(p, "text_model.encoder", x, encoderShape(c), true);
   const last = norm(p, "text_model.final_layer_norm", h, c.layer_norm_eps) as tf.Tensor3D;
   const projection = param<tf.Tensor2D>(p, "text_projection.weight");
   const pooledIndex = poolingPositions(tokens, c.eos_token_id);
@@ -217,21 +248,31 @@ export function encodeImagePixels(p: ClipParams, config: ClipConfig, pixels: tf.
 
 /** Vision tower on flattened patches [B, P, 3 p p] (see `patchify`). */
 export function encodeImagePatches(p: ClipParams, config: ClipConfig, patchValues: tf.Tensor3D): TowerOutput {
+  return encodeVisionTokens(p, config, embedImagePatches(p, config, patchValues));
+}
+
+/**
+ * The tokens entering the first vision transformer layer, [B, 1 + P, width]: patch
+ * embedding, class token, positions and the pre-LayerNorm. Split from the rest of the tower
+ * so image-side negatives can edit patch tokens (../train/imageNegatives.ts).
+ */
+export function embedImagePatches(p: ClipParams, config: ClipConfig, patchValues: tf.Tensor3D): tf.Tensor3D {
   const c = config.vision_config;
-  const batch = patchValues.shape[0];
   const kernel = param<tf.Tensor4D>(p, "vision_model.embeddings.patch_embedding.weight");
-  const patches = linear(patchValues, kernel.reshape([c.hidden_size, -1]) as tf.Tensor2D);
-  // A product with ones, not broadcastTo: its gradient is one reduction, not B slices and adds.
-  const cls = tf.mul(
-    tf.ones([batch, 1, 1]),
-    param(p, "vision_model.embeddings.class_embedding").reshape([1, 1, c.hidden_size]),
-  );
-  const embedded = tf.add(
-    tf.concat([cls, patches], 1),
+  const patches = linear(patchValues, kernel.reshape([c.hidden_size, -1]) as tf.Tensor2D) as tf.Tensor3D;
+  const embedded = withClassToken(
+    patches,
+    param(p, "vision_model.embeddings.class_embedding"),
     param(p, "vision_model.embeddings.position_embedding.weight"),
   );
-  const x = norm(p, "vision_model.pre_layrnorm", embedded, c.layer_norm_eps) as tf.Tensor3D;
-  const h = encoder(p, "vision_model.encoder", x, encoderShape(c));
+  return norm(p, "vision_model.pre_layrnorm", embedded, c.layer_norm_eps) as tf.Tensor3D;
+}
+
+/** The rest of the vision tower (encoder, post-LayerNorm, projection) on `embedImagePatches`' tokens. */
+export function encodeVisionTokens(p: ClipParams, config: ClipConfig, x: tf.Tensor3D): TowerOutput {
+  const c = config.vision_config;
+  const batch = x.shape[0];
+  const h = encoder(p, "vision_model.encoder", x, encoderShape(c), false);
   const normed = norm(p, "vision_model.post_layernorm", h, c.layer_norm_eps) as tf.Tensor3D;
   const projection = param<tf.Tensor2D>(p, "visual_projection.weight");
   const pooled = tf.squeeze(tf.slice(normed, [0, 0, 0], [batch, 1, c.hidden_size]), [1]);

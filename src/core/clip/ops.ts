@@ -1,5 +1,16 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Activation } from "./config.js";
+import {
+  type EpilogueActivation,
+  fusedAttention,
+  fusedDense,
+  fusedDenseSupports,
+  fusedKernelsActive,
+  fusedLayerNorm,
+  fusedLayerNormPassThrough,
+  fusedPatchEmbedding,
+  fusedTokenEmbedding,
+} from "./kernels/index.js";
 
 /**
  * The few building blocks of the CLIP forward pass, written so that every backend gets
@@ -9,12 +20,17 @@ import type { Activation } from "./config.js";
  *   products) fall back to a scalar loop ~10x slower.
  * - `gatherRows` replaces gather's gradient (unsortedSegmentSum), which is wrong on
  *   WebGPU when ids repeat (tfjs #8174) and missing on wasm.
+ * - On WebGPU, `linear`, `dense`, `denseParts`, `layerNorm`, `layerNormAndResidual`,
+ *   `multiHeadAttention`, `embedTokens` and `withClassToken` run on the fused kernels of
+ *   ./kernels/ (fewer, cheaper dispatches); every other backend, and WebGPU after
+ *   `setFusedKernels(false)`, takes the plain ops below.
  */
 
 type CustomGradientFunc<T extends tf.Tensor> = Parameters<typeof tf.customGrad<T>>[0];
 
 /** x @ w^T + b with PyTorch's Linear layout (w: [out, in]), x of any rank >= 2. */
 export function linear(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
+  if (fusedKernelsActive()) return fusedDense(x, [w], b ? [b] : undefined);
   const [outDim, inDim] = (w as tf.Tensor2D).shape;
   const lead = x.shape.slice(0, -1);
   const x2 = x.reshape([-1, inDim]) as tf.Tensor2D;
@@ -52,11 +68,27 @@ export const matMulFast = tf.customGrad(((a: tf.Tensor2D, b: tf.Tensor2D, save: 
 }) as unknown as CustomGradientFunc<tf.Tensor2D>) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
 
 export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {
+  if (fusedKernelsActive()) return fusedLayerNorm(x, gamma, beta, eps);
   const axis = x.rank - 1;
   const mean = tf.mean(x, axis, true);
   const centred = tf.sub(x, mean);
   const variance = tf.mean(tf.square(centred), axis, true);
   return tf.add(tf.mul(tf.mul(centred, tf.rsqrt(tf.add(variance, eps))), gamma), beta);
+}
+
+/**
+ * [LayerNorm(x), x] for a pre-norm residual block, x to be added back as the residual: on
+ * WebGPU the LayerNorm's backward dispatch also adds the residual's gradient (one kernel
+ * fewer per block than autodiff's sum of the two).
+ */
+export function layerNormAndResidual(
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  eps: number,
+): [tf.Tensor, tf.Tensor] {
+  if (fusedKernelsActive()) return fusedLayerNormPassThrough(x, gamma, beta, eps);
+  return [layerNorm(x, gamma, beta, eps), x];
 }
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
@@ -77,6 +109,78 @@ export function activate(x: tf.Tensor, kind: Activation): tf.Tensor {
   }
 }
 
+export interface DenseOptions {
+  activation?: EpilogueActivation;
+  /** Added last (a residual connection); the output's shape. */
+  residual?: tf.Tensor;
+}
+
+/** act(x @ w^T + b) + residual: one fused kernel on WebGPU (bias, activation and residual in its epilogue). */
+export function dense(
+  x: tf.Tensor,
+  w: tf.Tensor,
+  b: tf.Tensor | undefined,
+  options: DenseOptions = {},
+): tf.Tensor {
+  if (fusedKernelsActive()) return fusedDense(x, [w], b ? [b] : undefined, options);
+  let y = linear(x, w, b);
+  if (options.activation && options.activation !== "linear") y = activate(y, options.activation);
+  return options.residual ? tf.add(y, options.residual) : y;
+}
+
+/**
+ * Several projections of the same input side by side, [..., sum of outputs]: attention's
+ * q, k and v as one fused product on WebGPU (its gradient comes back as one tensor).
+ */
+export function denseParts(x: tf.Tensor, weights: tf.Tensor[], biases: tf.Tensor[]): tf.Tensor {
+  if (fusedKernelsActive() && fusedDenseSupports(weights)) return fusedDense(x, weights, biases);
+  return tf.concat(
+    weights.map((w, i) => linear(x, w, biases[i])),
+    -1,
+  );
+}
+
+/** [L, L] additive mask: 0 on and below the diagonal, -1e9 above (HF's causal mask). */
+export function causalMask(length: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const rows = tf.range(0, length, 1, "int32").reshape([length, 1]);
+    const cols = tf.range(0, length, 1, "int32").reshape([1, length]);
+    return tf.where(
+      tf.greater(cols, rows),
+      tf.fill([length, length], -1e9),
+      tf.zeros([length, length]),
+    ) as tf.Tensor2D;
+  });
+}
+
+/**
+ * Scaled dot-product attention of projected q, k, v ([B, L, W] each, heads interleaved as
+ * HF lays them out) with an optional additive [L, L] mask; returns [B, L, W].
+ */
+export function attentionHeads(
+  q: tf.Tensor,
+  k: tf.Tensor,
+  v: tf.Tensor,
+  heads: number,
+  additiveMask?: tf.Tensor,
+): tf.Tensor3D {
+  const [batch, length, width] = q.shape;
+  const headDim = width / heads;
+  const split = (t: tf.Tensor) =>
+    t.reshape([batch, length, heads, headDim]).transpose([0, 2, 1, 3]) as tf.Tensor4D;
+  let scores = tf.matMul(tf.mul(split(q), headDim ** -0.5) as tf.Tensor4D, split(k), false, true);
+  if (additiveMask) scores = tf.add(scores, additiveMask);
+  const context = tf.matMul(tf.softmax(scores), split(v)).transpose([0, 2, 1, 3]);
+  return context.reshape([batch, length, width]);
+}
+
+/** Multi-head attention on packed projections qkv = [B, L, 3W] (see denseParts); [B, L, W]. */
+export function multiHeadAttention(qkv: tf.Tensor3D, heads: number, causal: boolean): tf.Tensor3D {
+  if (fusedKernelsActive()) return fusedAttention(qkv, heads, causal);
+  const [q, k, v] = tf.split(qkv, 3, -1);
+  return attentionHeads(q, k, v, heads, causal ? causalMask(qkv.shape[1]) : undefined);
+}
+
 /**
  * Rows of `table` at `ids` (token embeddings, pooled tokens): ids are host-side ints, so
  * the backward pass is planned on the host. The gradient sums dy over repeated ids with a
@@ -94,14 +198,46 @@ export function gatherRows(table: tf.Tensor2D, ids: Int32Array, outShape: number
       value: tf.gather(t, idTensor).reshape([...outShape, width]),
       gradFunc: (dy: tf.Tensor) => {
         const dy2 = dy.reshape([ids.length, width]) as tf.Tensor2D;
-        const selector = tf.oneHot(tf.tensor1d(position, "int32"), unique.length).toFloat() as tf.Tensor2D;
-        const rowGrads = tf.matMul(tf.transpose(selector), dy2);
+        // Distinct ids (pooled rows): the one-hot product would be an identity.
+        const rowGrads = unique.length === ids.length ? dy2 : sumRowsById(dy2, position, unique.length);
         const indices = tf.tensor2d(unique, [unique.length, 1], "int32");
         return tf.scatterND(indices, rowGrads, [vocab, width]);
       },
     };
   }) as unknown as CustomGradientFunc<tf.Tensor>);
   return lookup(table);
+}
+
+/** The text tower's input: token rows of `table` at `ids` ([batch, length], row-major) plus position rows. */
+export function embedTokens(
+  table: tf.Tensor2D,
+  positionTable: tf.Tensor2D,
+  ids: Int32Array,
+  batch: number,
+  length: number,
+): tf.Tensor3D {
+  if (fusedKernelsActive()) return fusedTokenEmbedding(table, positionTable, ids, batch, length);
+  const tokenEmb = gatherRows(table, ids, [batch, length]);
+  return tf.add(tokenEmb, tf.slice(positionTable, [0, 0], [length, -1])) as tf.Tensor3D;
+}
+
+/** The vision tower's input: [class token; patch projections [B, P, W]] plus positions [1 + P, W]. */
+export function withClassToken(
+  patches: tf.Tensor3D,
+  classToken: tf.Tensor,
+  positions: tf.Tensor,
+): tf.Tensor3D {
+  if (fusedKernelsActive()) return fusedPatchEmbedding(patches, classToken, positions);
+  const [batch, , width] = patches.shape;
+  // A product with ones, not broadcastTo: its gradient is one reduction, not B slices and adds.
+  const cls = tf.mul(tf.ones([batch, 1, 1]), classToken.reshape([1, 1, width]));
+  return tf.add(tf.concat([cls, patches], 1), positions) as tf.Tensor3D;
+}
+
+/** Rows of dy summed by slot: one-hot(position)^T @ dy. */
+function sumRowsById(dy: tf.Tensor2D, position: Int32Array, slots: number): tf.Tensor2D {
+  const selector = tf.oneHot(tf.tensor1d(position, "int32"), slots).toFloat() as tf.Tensor2D;
+  return tf.matMul(tf.transpose(selector), dy);
 }
 
 function uniqueIds(ids: Int32Array, vocab: number): { unique: Int32Array; position: Int32Array } {

@@ -57,8 +57,17 @@ function fail(message: string): never {
   throw new SafetensorsError(`safetensors: ${message}`);
 }
 
+/** Values and names quoted in messages are cut short: a hostile header can hold megabytes. */
+const SHOWN_CHARS = 80;
+
 function show(value: unknown): string {
-  return JSON.stringify(value) ?? String(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = "(too deeply nested to show)"; // JSON.stringify recursion overflows the stack
+  }
+  return text.length > SHOWN_CHARS ? `${text.slice(0, SHOWN_CHARS)}…` : text;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -74,55 +83,58 @@ interface Entry {
 }
 
 function parseShape(name: string, shape: unknown): number[] {
-  if (shape === undefined) fail(`tensor "${name}": shape is missing`);
-  if (!Array.isArray(shape)) fail(`tensor "${name}": shape must be an array, got ${show(shape)}`);
+  if (shape === undefined) fail(`tensor ${show(name)}: shape is missing`);
+  if (!Array.isArray(shape)) fail(`tensor ${show(name)}: shape must be an array, got ${show(shape)}`);
   for (const dim of shape) {
-    if (typeof dim !== "number") fail(`tensor "${name}": shape ${show(shape)} has non-number dimension`);
-    if (dim < 0) fail(`tensor "${name}": shape ${show(shape)} has negative dimension ${dim}`);
+    if (typeof dim !== "number") fail(`tensor ${show(name)}: shape ${show(shape)} has non-number dimension`);
+    if (dim < 0) fail(`tensor ${show(name)}: shape ${show(shape)} has negative dimension ${dim}`);
     if (!Number.isInteger(dim))
-      fail(`tensor "${name}": shape ${show(shape)} has non-integer dimension ${dim}`);
+      fail(`tensor ${show(name)}: shape ${show(shape)} has non-integer dimension ${dim}`);
     if (!Number.isSafeInteger(dim))
-      fail(`tensor "${name}": shape ${show(shape)} has a too large dimension ${dim}`);
+      fail(`tensor ${show(name)}: shape ${show(shape)} has a too large dimension ${dim}`);
   }
   return shape as number[];
 }
 
 function parseOffsets(name: string, offsets: unknown): [number, number] {
-  if (offsets === undefined) fail(`tensor "${name}": data_offsets is missing`);
+  if (offsets === undefined) fail(`tensor ${show(name)}: data_offsets is missing`);
   if (!Array.isArray(offsets) || offsets.length !== 2) {
-    fail(`tensor "${name}": data_offsets must be [begin, end], got ${show(offsets)}`);
+    fail(`tensor ${show(name)}: data_offsets must be [begin, end], got ${show(offsets)}`);
   }
   const [begin, end] = offsets;
   for (const offset of offsets) {
     if (typeof offset !== "number" || !Number.isSafeInteger(offset) || offset < 0) {
-      fail(`tensor "${name}": data_offsets ${show(offsets)} must be non-negative integers`);
+      fail(`tensor ${show(name)}: data_offsets ${show(offsets)} must be non-negative integers`);
     }
   }
-  if (begin > end) fail(`tensor "${name}": data_offsets ${show(offsets)} begin is after end`);
+  if (begin > end) fail(`tensor ${show(name)}: data_offsets ${show(offsets)} begin is after end`);
   return [begin, end];
 }
 
 function parseEntry(name: string, raw: unknown, dataBytes: number): Entry {
-  if (!isRecord(raw)) fail(`tensor "${name}": entry must be an object, got ${show(raw)}`);
+  if (!isRecord(raw)) fail(`tensor ${show(name)}: entry must be an object, got ${show(raw)}`);
   const { dtype } = raw;
-  if (dtype === undefined) fail(`tensor "${name}": dtype is missing`);
-  if (typeof dtype !== "string") fail(`tensor "${name}": dtype must be a string, got ${show(dtype)}`);
+  if (dtype === undefined) fail(`tensor ${show(name)}: dtype is missing`);
+  if (typeof dtype !== "string") fail(`tensor ${show(name)}: dtype must be a string, got ${show(dtype)}`);
   const elementBytes = DTYPE_BYTES[dtype];
-  if (elementBytes === undefined) fail(`tensor "${name}": unknown dtype ${show(dtype)}`);
+  if (elementBytes === undefined) fail(`tensor ${show(name)}: unknown dtype ${show(dtype)}`);
   if (!READ_DTYPES.has(dtype) && !SKIPPED_DTYPES.has(dtype)) {
-    fail(`tensor "${name}": unsupported dtype ${dtype} (F32, F16 and BF16 are read, I64 is skipped)`);
+    fail(`tensor ${show(name)}: unsupported dtype ${dtype} (F32, F16 and BF16 are read, I64 is skipped)`);
   }
   const shape = parseShape(name, raw.shape);
   const [begin, end] = parseOffsets(name, raw.data_offsets);
   if (end > dataBytes) {
     fail(
-      `tensor "${name}": data_offsets [${begin}, ${end}] extend past the data section (${dataBytes} bytes)`,
+      `tensor ${show(name)}: data_offsets [${begin}, ${end}] extend past the data section (${dataBytes} bytes)`,
     );
   }
   const needed = shape.reduce((n, d) => n * d, 1) * elementBytes;
+  if (!Number.isSafeInteger(needed)) {
+    fail(`tensor ${show(name)}: shape ${show(shape)} of ${dtype} is too large (over 2^53 bytes)`);
+  }
   if (needed !== end - begin) {
     fail(
-      `tensor "${name}": shape ${show(shape)} of ${dtype} needs ${needed} bytes, ` +
+      `tensor ${show(name)}: shape ${show(shape)} of ${dtype} needs ${needed} bytes, ` +
         `but data_offsets [${begin}, ${end}] hold ${end - begin}`,
     );
   }
@@ -137,21 +149,21 @@ function checkCoverage(entries: Entry[], dataBytes: number): void {
   for (const entry of sorted) {
     if (entry.begin < covered && previous) {
       fail(
-        `tensors "${previous.name}" [${previous.begin}, ${previous.end}] and ` +
-          `"${entry.name}" [${entry.begin}, ${entry.end}] overlap`,
+        `tensors ${show(previous.name)} [${previous.begin}, ${previous.end}] and ` +
+          `${show(entry.name)} [${entry.begin}, ${entry.end}] overlap`,
       );
     }
     if (entry.begin > covered) {
-      const where = previous ? `after tensor "${previous.name}" (ends at ${covered})` : "at the start";
+      const where = previous ? `after tensor ${show(previous.name)} (ends at ${covered})` : "at the start";
       fail(
-        `gap of ${entry.begin - covered} bytes ${where} before tensor "${entry.name}" (starts at ${entry.begin})`,
+        `gap of ${entry.begin - covered} bytes ${where} before tensor ${show(entry.name)} (starts at ${entry.begin})`,
       );
     }
     covered = entry.end;
     previous = entry;
   }
   if (covered !== dataBytes) {
-    const after = previous ? ` after tensor "${previous.name}" (ends at ${covered})` : " (no tensors)";
+    const after = previous ? ` after tensor ${show(previous.name)} (ends at ${covered})` : " (no tensors)";
     fail(`data section has ${dataBytes - covered} unused bytes${after}; it is ${dataBytes} bytes long`);
   }
 }
@@ -190,7 +202,7 @@ function parseMetadata(raw: unknown): Record<string, string> {
   if (!isRecord(raw)) fail(`${METADATA_KEY} must be an object of strings, got ${show(raw)}`);
   for (const [key, value] of Object.entries(raw)) {
     if (typeof value !== "string") {
-      fail(`${METADATA_KEY} must be an object of strings; "${key}" is ${show(value)}`);
+      fail(`${METADATA_KEY} must be an object of strings; ${show(key)} is ${show(value)}`);
     }
   }
   return { ...(raw as Record<string, string>) };

@@ -1,4 +1,7 @@
 import { Tokenizer } from "@huggingface/tokenizers";
+import { CLIP_SPLIT_PATTERN, checkTokenizerJson, MAX_TOKEN_ID, TokenizerError } from "./tokenizerCheck.js";
+
+export { CLIP_SPLIT_PATTERN, TokenizerError };
 
 /**
  * CLIP's byte-level BPE tokenizer, run by `@huggingface/tokenizers` from a checkpoint's
@@ -24,6 +27,8 @@ export interface ClipTokenizerOptions {
   eosTokenId?: number;
   /** Used only when the tokenizer files do not name a start-of-text token. */
   bosTokenId?: number;
+  /** The model config's `text_config.vocab_size`: every token id must be below it. */
+  vocabSize?: number;
 }
 
 export interface EncodedBatch {
@@ -52,10 +57,6 @@ export interface ClipTokenizer {
 export const CLIP_BOS_TOKEN = "<|startoftext|>";
 export const CLIP_EOS_TOKEN = "<|endoftext|>";
 
-/** CLIP's pre-tokenization regex (OpenAI's `clip/simple_tokenizer.py`), as HF writes it. */
-export const CLIP_SPLIT_PATTERN =
-  "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+";
-
 /** What `special_tokens_map.json` / `tokenizer_config.json` name; CLIP uses `<|endoftext|>` for eos, unk and pad. */
 export interface ClipSpecialTokens {
   bosToken: string;
@@ -75,9 +76,16 @@ type JsonObject = Record<string, unknown>;
 export type MergePair = [string, string];
 
 function asObject(value: unknown, name: string): JsonObject {
-  const parsed = typeof value === "string" ? (JSON.parse(value) as unknown) : value;
+  let parsed = value;
+  if (typeof value === "string") {
+    try {
+      parsed = JSON.parse(value);
+    } catch (e) {
+      throw new TokenizerError(`${name} is not valid JSON: ${(e as Error).message}`);
+    }
+  }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw new Error(`${name} is not a JSON object`);
+    throw new TokenizerError(`${name} is not a JSON object`);
   }
   return parsed as JsonObject;
 }
@@ -97,7 +105,7 @@ export function parseMergesTxt(text: string): MergePair[] {
   for (const line of text.split(/\r?\n/)) {
     if (line.length === 0 || line.startsWith("#version")) continue;
     const parts = line.split(" ");
-    if (parts.length !== 2) throw new Error(`merges.txt: bad line "${line}"`);
+    if (parts.length !== 2) throw new TokenizerError(`merges.txt: bad line "${line.slice(0, 60)}"`);
     pairs.push([parts[0], parts[1]]);
   }
   return pairs;
@@ -106,7 +114,7 @@ export function parseMergesTxt(text: string): MergePair[] {
 function toPair(merge: string | MergePair): MergePair {
   if (Array.isArray(merge)) return [merge[0], merge[1]];
   const parts = merge.split(" ");
-  if (parts.length !== 2) throw new Error(`bad merge "${merge}"`);
+  if (parts.length !== 2) throw new TokenizerError(`bad merge "${merge.slice(0, 60)}"`);
   return [parts[0], parts[1]];
 }
 
@@ -131,7 +139,7 @@ export function buildClipTokenizerJson(
   const specialIds = new Map<string, number>();
   for (const name of [special.bosToken, special.eosToken, special.unkToken, special.padToken]) {
     const id = vocab[name];
-    if (id === undefined) throw new Error(`vocab has no special token "${name}"`);
+    if (id === undefined) throw new TokenizerError(`vocab has no special token "${name}"`);
     specialIds.set(name, id);
   }
   const addedTokens = [...specialIds]
@@ -256,7 +264,7 @@ function configuredNames(config: JsonObject): Partial<ClipSpecialTokens> {
 function loadTokenizerJson(files: ClipTokenizerFiles, config: JsonObject): JsonObject {
   if (files.tokenizerJson !== undefined) return asObject(files.tokenizerJson, "tokenizer.json");
   if (files.vocabJson === undefined || files.mergesTxt === undefined) {
-    throw new Error("the tokenizer needs tokenizer.json, or vocab.json and merges.txt");
+    throw new TokenizerError("the tokenizer needs tokenizer.json, or vocab.json and merges.txt");
   }
   const vocab = asObject(files.vocabJson, "vocab.json") as Record<string, number>;
   return buildClipTokenizerJson(vocab, parseMergesTxt(files.mergesTxt), configuredNames(config));
@@ -287,10 +295,22 @@ function resolvePadTokenId(
   return fromConfig ?? eosTokenId;
 }
 
+/** Builds the tokenizer; every problem with the files is a TokenizerError. */
 export function createClipTokenizer(files: ClipTokenizerFiles, opts: ClipTokenizerOptions): ClipTokenizer {
+  try {
+    return buildClipTokenizer(files, opts);
+  } catch (e) {
+    if (e instanceof TokenizerError) throw e;
+    // What the checks do not foresee still reaches the user as one line naming the files.
+    throw new TokenizerError(`the tokenizer files are malformed: ${(e as Error).message}`);
+  }
+}
+
+function buildClipTokenizer(files: ClipTokenizerFiles, opts: ClipTokenizerOptions): ClipTokenizer {
   const config =
     files.tokenizerConfig === undefined ? {} : asObject(files.tokenizerConfig, "tokenizer_config.json");
   const tokenizerJson = loadTokenizerJson(files, config);
+  checkTokenizerJson(tokenizerJson, opts.vocabSize ?? MAX_TOKEN_ID);
   const tokenizer = new Tokenizer(tokenizerJson, config);
   const idOf = (token: string) => tokenizer.token_to_id(token);
 
@@ -303,18 +323,30 @@ export function createClipTokenizer(files: ClipTokenizerFiles, opts: ClipTokeniz
       const id = name === undefined ? undefined : idOf(name);
       if (id !== undefined) return id;
     }
-    if (fallback === undefined) throw new Error(`the tokenizer has no ${what} token`);
+    if (fallback === undefined) throw new TokenizerError(`the tokenizer has no ${what} token`);
     return fallback;
   };
   const bosTokenId = pick([names.bosToken, specialTokens[0]], opts.bosTokenId, "start-of-text");
   const eosTokenId = pick([names.eosToken, specialTokens.at(-1)], opts.eosTokenId, "end-of-text");
   const padTokenId = resolvePadTokenId(opts, tokenizerJson, names.padToken, idOf, eosTokenId);
+  const vocabLimit = opts.vocabSize ?? MAX_TOKEN_ID;
+  const specialIds: [string, number][] = [
+    ["start-of-text", bosTokenId],
+    ["end-of-text", eosTokenId],
+    ["padding", padTokenId],
+  ];
+  for (const [what, id] of specialIds) {
+    // The model looks every id up in its embedding table: one outside it would fail mid-run.
+    if (!Number.isInteger(id) || id < 0 || id >= vocabLimit) {
+      throw new TokenizerError(`the ${what} token id ${id} is outside the vocabulary [0, ${vocabLimit})`);
+    }
+  }
   const unkName = (tokenizerJson.model as JsonObject | undefined)?.unk_token;
   const unkTokenId = typeof unkName === "string" ? idOf(unkName) : undefined;
 
   const contextLength = opts.contextLength;
   if (!Number.isInteger(contextLength) || contextLength < specialTokens.length) {
-    throw new Error(
+    throw new TokenizerError(
       `contextLength ${contextLength} leaves no room for the ${specialTokens.length} special tokens`,
     );
   }
@@ -324,7 +356,8 @@ export function createClipTokenizer(files: ClipTokenizerFiles, opts: ClipTokeniz
   const toIds = (tokens: string[]) =>
     tokens.map((token) => {
       const id = idOf(token) ?? unkTokenId;
-      if (id === undefined) throw new Error(`token "${token}" is not in the vocab and there is no unk token`);
+      if (id === undefined)
+        throw new TokenizerError(`token "${token}" is not in the vocab and there is no unk token`);
       return id;
     });
 

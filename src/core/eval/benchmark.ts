@@ -35,7 +35,7 @@ export interface BenchmarkResult extends RetrievalScores {
 }
 
 /** l2-normalised embeddings ([rows, dim]) read back as one flat array. */
-async function embed(encode: () => tf.Tensor2D, dim: number): Promise<Float32Array> {
+export async function embed(encode: () => tf.Tensor2D, dim: number): Promise<Float32Array> {
   const normalised = tf.tidy(() => l2Normalize(encode()));
   const width = normalised.shape[1];
   const data = (await normalised.data()) as Float32Array;
@@ -46,7 +46,11 @@ async function embed(encode: () => tf.Tensor2D, dim: number): Promise<Float32Arr
 }
 
 /** Texts in chunks of at most `batchSize` so long negative lists never make one huge batch. */
-async function embedTexts(model: LoadedClip, texts: string[], batchSize: number): Promise<Float32Array> {
+export async function embedTexts(
+  model: LoadedClip,
+  texts: string[],
+  batchSize: number,
+): Promise<Float32Array> {
   const dim = model.config.projection_dim;
   const out = new Float32Array(texts.length * dim);
   for (let start = 0; start < texts.length; start += batchSize) {

@@ -71,9 +71,33 @@ function toRgbaImage(png: DecodedPng): RgbaImage {
   return { width, height, data, channels };
 }
 
+/**
+ * Far above any training image; refused before decoding, since fast-png allocates the whole
+ * image from the header's size: a 100-byte file can declare 60000x60000 (a decompression bomb).
+ */
+export const MAX_PNG_PIXELS = 8192 * 8192;
+
+/** Checks the IHDR chunk (always first) before fast-png allocates anything; returns the colour type. */
+function checkHeader(bytes: Uint8Array): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < 33 || view.getUint32(12) !== 0x49484452) {
+    throw new ImageDecodeError("corrupt or truncated PNG: no IHDR header chunk");
+  }
+  const width = view.getUint32(16);
+  const height = view.getUint32(20);
+  if (width === 0 || height === 0) throw new ImageDecodeError(`corrupt PNG: the image is ${width}x${height}`);
+  if (width * height > MAX_PNG_PIXELS) {
+    throw new ImageDecodeError(
+      `PNG is ${width}x${height} pixels, more than the limit of ${MAX_PNG_PIXELS} (8192x8192)`,
+    );
+  }
+  return bytes[25];
+}
+
 /** Decodes a PNG into interleaved 8-bit samples; throws ImageDecodeError if unreadable. */
 export function decodePng(bytes: Uint8Array): RgbaImage {
   if (!hasPngSignature(bytes)) throw new ImageDecodeError("not a PNG file (missing PNG signature)");
+  const colourType = checkHeader(bytes);
   let png: DecodedPng;
   try {
     png = decode(bytes, { checkCrc: true });
@@ -82,6 +106,9 @@ export function decodePng(bytes: Uint8Array): RgbaImage {
     const reason = (e as Error).message.replace(/[\s:]+$/, "");
     throw new ImageDecodeError(`corrupt or truncated PNG: ${reason}`);
   }
+  // Without its palette an indexed image would pass for grey (Pillow refuses it too).
+  if (colourType === 3 && !png.palette)
+    throw new ImageDecodeError("corrupt PNG: indexed image without a palette");
   const img = toRgbaImage(png);
   const expected = img.width * img.height * img.channels;
   if (img.width < 1 || img.height < 1 || img.data.length !== expected) {

@@ -1,6 +1,15 @@
 import { zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
-import { crc32, stripCommonFolder, unsafeNameReason, unzipFiles, ZipError, zipFiles } from "./zip.js";
+import {
+  crc32,
+  extractZipEntries,
+  listZipEntries,
+  stripCommonFolder,
+  unsafeNameReason,
+  unzipFiles,
+  ZipError,
+  zipFiles,
+} from "./zip.js";
 
 const LIMITS = { maxTotalBytes: 1 << 20, maxFiles: 16 };
 const encoder = new TextEncoder();
@@ -97,5 +106,32 @@ describe("stripCommonFolder", () => {
       ["README.md", one],
     ]);
     expect(stripCommonFolder(mixed)).toBe(mixed);
+  });
+});
+
+describe("listZipEntries / extractZipEntries", () => {
+  it("lists names and sizes without inflating, then extracts only the named entries", () => {
+    const bytes = zipFiles(sampleFiles());
+    const entries = listZipEntries(bytes, 16);
+    expect(entries.map((e) => [e.path, e.size]).sort()).toEqual(
+      [...sampleFiles()].map(([name, data]) => [name, data.length]).sort(),
+    );
+    const some = extractZipEntries(bytes, new Set(["config.json", "sub/folder/file.txt"]), 1 << 20);
+    expect([...some.keys()].sort()).toEqual(["config.json", "sub/folder/file.txt"]);
+    expect(new TextDecoder().decode(some.get("sub/folder/file.txt"))).toBe("nested");
+    expect(() => extractZipEntries(bytes, new Set(["model.safetensors"]), 4095)).toThrow(
+      "the zip expands to 4096 bytes, more than the 4095 allowed",
+    );
+  });
+
+  it("refuses an end record claiming more entries than the file could hold", () => {
+    const bytes = zipFiles(new Map([["a.txt", encoder.encode("a")]]));
+    const view = new DataView(bytes.buffer);
+    view.setUint16(bytes.length - 22 + 8, 60000, true);
+    view.setUint16(bytes.length - 22 + 10, 60000, true);
+    expect(() => listZipEntries(bytes, 100)).toThrow(
+      `claims 60000 entries but has only ${bytes.length} bytes`,
+    );
+    expect(() => unzipFiles(bytes, LIMITS)).toThrow(ZipError);
   });
 });

@@ -45,48 +45,117 @@ export function unsafeNameReason(name: string): string | undefined {
   return undefined;
 }
 
+/** An entry name for a message: escaped (a hostile name may hold newlines) and cut short. */
+function quoted(name: string): string {
+  const text = JSON.stringify(name);
+  return text.length > 80 ? `${text.slice(0, 79)}…"` : text;
+}
+
 function isZip(bytes: Uint8Array): boolean {
   // Local file header "PK\3\4", or an empty archive's end-of-central-directory "PK\5\6".
   return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 3 || bytes[2] === 5);
 }
 
-/** Extracts every file of a zip; throws ZipError naming the problem on anything unexpected. */
-export function unzipFiles(bytes: Uint8Array, limits: UnzipLimits): Map<string, Uint8Array> {
+/** One file entry of a zip's central directory (directories are left out). */
+export interface ZipEntry {
+  /** The name as stored (what `extractZipEntries` takes). */
+  name: string;
+  /** The name with "/" separators (what extracted maps are keyed by). */
+  path: string;
+  /** Declared uncompressed size. */
+  size: number;
+}
+
+/** Smallest central-directory record: a claimed entry count above bytes / 46 cannot be real. */
+const MIN_CENTRAL_RECORD = 46;
+
+/**
+ * The entry count the end-of-central-directory record claims (zip64 included), or undefined
+ * when there is none. fflate loops over the claimed count, so a forged count of 2^32 would
+ * spin for minutes: it is checked against the archive's size first.
+ */
+function claimedEntryCount(bytes: Uint8Array): number | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let end = bytes.length - 22; end >= 0 && bytes.length - end <= 65558; end--) {
+    if (view.getUint32(end, true) !== 0x06054b50) continue;
+    let count = view.getUint16(end + 8, true);
+    if (end >= 20 && view.getUint32(end - 20, true) === 0x07064b50) {
+      const zip64End = Number(view.getBigUint64(end - 12, true));
+      if (zip64End + 40 <= bytes.length && view.getUint32(zip64End, true) === 0x06064b50)
+        count = Number(view.getBigUint64(zip64End + 32, true));
+    }
+    return count;
+  }
+  return undefined;
+}
+
+function readCentralDirectory(
+  bytes: Uint8Array,
+  filter: (file: { name: string; originalSize: number }) => boolean,
+): Record<string, Uint8Array> {
+  try {
+    return unzipSync(bytes, { filter });
+  } catch (e) {
+    throw new ZipError(`corrupt or truncated zip file: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * The file entries of a zip from its central directory, nothing decompressed. Throws
+ * ZipError on a non-zip, an unsafe name, or more than `maxFiles` files.
+ */
+export function listZipEntries(bytes: Uint8Array, maxFiles: number): ZipEntry[] {
   if (bytes.length === 0) throw new ZipError("the zip file is empty");
   if (!isZip(bytes)) throw new ZipError("not a zip file (no zip signature at the start)");
-  const read = (filter: (file: { name: string; originalSize: number }) => boolean) => {
-    try {
-      return unzipSync(bytes, { filter });
-    } catch (e) {
-      throw new ZipError(`corrupt or truncated zip file: ${(e as Error).message}`);
-    }
-  };
-  // First pass: the central directory only (nothing is decompressed), to check names and sizes.
-  let count = 0;
-  let declared = 0;
+  const claimed = claimedEntryCount(bytes);
+  if (claimed !== undefined && claimed * MIN_CENTRAL_RECORD > bytes.length)
+    throw new ZipError(`corrupt zip file: it claims ${claimed} entries but has only ${bytes.length} bytes`);
+  const entries: ZipEntry[] = [];
   let unsafe: string | undefined;
-  read((file) => {
+  readCentralDirectory(bytes, (file) => {
     if (file.name.endsWith("/")) return false;
     const problem = unsafeNameReason(file.name);
-    if (problem) unsafe ??= `unsafe entry "${file.name}" in the zip: ${problem}`;
-    count += 1;
-    declared += file.originalSize;
+    if (problem) unsafe ??= `unsafe entry ${quoted(file.name)} in the zip: ${problem}`;
+    entries.push({ name: file.name, path: file.name.replace(/\\/g, "/"), size: file.originalSize });
     return false;
   });
   if (unsafe) throw new ZipError(unsafe);
-  if (count > limits.maxFiles)
-    throw new ZipError(`the zip has ${count} files, more than the ${limits.maxFiles} allowed`);
-  if (declared > limits.maxTotalBytes)
-    throw new ZipError(`the zip expands to ${declared} bytes, more than the ${limits.maxTotalBytes} allowed`);
-  // fflate inflates each entry into a buffer of its declared size, so the total cannot grow.
-  const extracted = read((file) => !file.name.endsWith("/"));
+  if (entries.length > maxFiles)
+    throw new ZipError(`the zip has ${entries.length} files, more than the ${maxFiles} allowed`);
+  return entries;
+}
+
+/**
+ * Decompresses the entries named in `names` (stored names, from listZipEntries), keyed by
+ * their "/" path, after checking that their declared sizes total at most `maxTotalBytes`.
+ * fflate inflates each entry into a buffer of its declared size, so the total cannot grow.
+ */
+export function extractZipEntries(
+  bytes: Uint8Array,
+  names: ReadonlySet<string>,
+  maxTotalBytes: number,
+): Map<string, Uint8Array> {
+  let declared = 0;
+  readCentralDirectory(bytes, (file) => {
+    if (names.has(file.name)) declared += file.originalSize;
+    return false;
+  });
+  if (declared > maxTotalBytes)
+    throw new ZipError(`the zip expands to ${declared} bytes, more than the ${maxTotalBytes} allowed`);
+  const extracted = readCentralDirectory(bytes, (file) => names.has(file.name));
   // fflate does not check CRCs: a flipped byte in a stored entry would load silently.
   for (const [name, expected] of centralDirectoryCrcs(bytes)) {
     const data = extracted[name];
     if (data && crc32(data) !== expected)
-      throw new ZipError(`corrupt zip file: "${name}" fails its CRC-32 check`);
+      throw new ZipError(`corrupt zip file: ${quoted(name)} fails its CRC-32 check`);
   }
   return new Map(Object.entries(extracted).map(([name, data]) => [name.replace(/\\/g, "/"), data]));
+}
+
+/** Extracts every file of a zip; throws ZipError naming the problem on anything unexpected. */
+export function unzipFiles(bytes: Uint8Array, limits: UnzipLimits): Map<string, Uint8Array> {
+  const entries = listZipEntries(bytes, limits.maxFiles);
+  return extractZipEntries(bytes, new Set(entries.map((e) => e.name)), limits.maxTotalBytes);
 }
 
 let crcTable: Uint32Array | undefined;

@@ -43,6 +43,50 @@ export interface ObjectiveInputs {
   teacherImageEmb?: tf.Tensor2D;
   teacherTextEmb?: tf.Tensor2D;
   teacherHardNegEmb?: tf.Tensor2D;
+
+  // Image-side negatives (after NAS): image i re-encoded with a share of its patch tokens
+  // replaced by visual-dictionary prototypes (../train/imageNegatives.ts).
+  /** [N, D] raw embeddings of the negative images, row i edited from image i. */
+  negativeImageEmb?: tf.Tensor2D;
+
+  // Keyword supervision (after SIMLA): the head's parameters (in the params map under a
+  // non-HF name, never exported) and the keywords present in each caption.
+  keywordHead?: { weight: tf.Tensor2D; bias: tf.Tensor1D };
+  /** [N, V] 1 where keyword v occurs in caption i. */
+  keywordTargets?: tf.Tensor2D;
+}
+
+/** What the training loop needs to build negative images (read from the objective's options). */
+export interface ImageNegativeSettings {
+  /** Share r of the patch tokens replaced in each image. */
+  share: number;
+  /** "content": the patches most similar to the caption's content words (random where it has none). */
+  selection: "content" | "random";
+  /** Visual dictionary size M. */
+  prototypes: number;
+  /** Training images whose patch tokens build the dictionary. */
+  dictionaryImages: number;
+  kmeansIterations: number;
+}
+
+/** What the training loop needs for the keyword head. */
+export interface KeywordSettings {
+  /** Keywords V: the most frequent content words of the captions. */
+  vocabSize: number;
+  /** Training captions the vocabulary is counted over. */
+  vocabCaptions: number;
+}
+
+/** Extra inputs the training loop must provide. */
+export interface ObjectiveNeeds {
+  /** Token features (FSC-CLIP). */
+  tokens?: boolean;
+  /** An EMA teacher (DeGLA), decayed by the named option. */
+  teacher?: { decayOption: string };
+  /** Negative images (`negativeImageEmb`), with settings read from the options. */
+  imageNegatives?: (options: object) => ImageNegativeSettings;
+  /** A keyword head and targets (`keywordHead`, `keywordTargets`). */
+  keywords?: (options: object) => KeywordSettings;
 }
 
 /**
@@ -84,8 +128,8 @@ export interface Objective<S extends ObjectiveState, O> {
   defaultOptions: O;
   /** Whether `compute` needs `hardNegEmb`. */
   usesHardNegatives: boolean;
-  /** Extra inputs the training loop must provide: token features (FSC-CLIP), an EMA teacher (DeGLA). */
-  needs?: { tokens?: boolean; teacher?: { decayOption: string } };
+  /** Extra inputs the training loop must provide: token features (FSC-CLIP), an EMA teacher (DeGLA)... */
+  needs?: ObjectiveNeeds;
   initialState(options: O, numNegativeTypes: number): S;
   /** State to start an epoch with (fresh tensors; the caller disposes `state`). */
   onEpochStart(state: S, options: O): S;

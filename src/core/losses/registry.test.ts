@@ -9,7 +9,13 @@ beforeAll(async () => {
 
 describe("objective registry", () => {
   it("lists every objective under its own name, with defaults from its schema", () => {
-    expect(Object.keys(objectives)).toEqual(["clip", "negclip", "ceclip", "fscclip", "degla"]);
+    const bases = ["clip", "negclip", "ceclip", "fscclip", "degla"];
+    expect(Object.keys(objectives)).toEqual([
+      ...bases,
+      ...bases.map((b) => `${b}+imageneg`),
+      ...bases.map((b) => `${b}+keywords`),
+      ...bases.map((b) => `${b}+imageneg+keywords`),
+    ]);
     for (const [key, objective] of Object.entries(objectives)) {
       expect(objective.name).toBe(key);
       expect(objective.optionsSchema.parse({})).toEqual(objective.defaultOptions);

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { fusedAdamWStep, fusedKernelsActive } from "../clip/kernels/index.js";
 
 /**
  * AdamW (decoupled weight decay, as PyTorch) over all trainable parameters at once: the
@@ -8,6 +9,7 @@ import * as tf from "@tensorflow/tfjs";
  *
  * A step whose loss or gradient norm is not finite leaves parameters and moments
  * untouched on the device (blended with a 0/1 gate), so no read-back is needed to guard it.
+ * On WebGPU the same step is one fused kernel of two dispatches (clip/kernels/adamw.ts).
  */
 export interface AdamWOptions {
   beta1: number;
@@ -81,6 +83,7 @@ export class FlatAdamW {
     lr: number,
     loss?: tf.Scalar,
   ): { gradNorm: tf.Scalar; applied: tf.Scalar } {
+    if (fusedKernelsActive()) return this.applyFused(grads, lr, loss);
     const o = this.options;
     return tf.tidy(() => {
       const g = this.flatten(this.names.map((n) => grads.get(n) ?? tf.zerosLike(this.params.get(n)!)));
@@ -113,6 +116,40 @@ export class FlatAdamW {
         variable.assign(pieces[i].reshape(variable.shape));
       });
       return { gradNorm, applied: gate as tf.Scalar };
+    });
+  }
+
+  /** The same step on the fused WebGPU kernel: no concatenation, split or per-op kernels. */
+  private applyFused(
+    grads: Map<string, tf.Tensor>,
+    lr: number,
+    loss?: tf.Scalar,
+  ): { gradNorm: tf.Scalar; applied: tf.Scalar } {
+    const o = this.options;
+    return tf.tidy(() => {
+      const params = this.names.map((n) => this.params.get(n)!);
+      const next = fusedAdamWStep({
+        grads: this.names.map((n, i) => grads.get(n) ?? tf.zerosLike(params[i])),
+        params,
+        m: this.m,
+        v: this.v,
+        decayMask: this.decayMask,
+        steps: this.appliedSteps,
+        loss: loss ?? tf.scalar(0),
+        lr,
+        beta1: o.beta1,
+        beta2: o.beta2,
+        eps: o.eps,
+        weightDecay: o.weightDecay,
+        clipNorm: o.clipNorm ?? 0,
+      });
+      params.forEach((p, i) => {
+        p.assign(next.params[i]);
+      });
+      this.m.assign(next.m);
+      this.v.assign(next.v);
+      this.appliedSteps.assign(next.steps);
+      return { gradNorm: next.gradNorm, applied: next.applied };
     });
   }
 

@@ -67,6 +67,8 @@ export interface TrainingBatch {
   /** Preprocessed pixels as flattened patches [N, P, 3 p p] (patchified on the host). */
   patches: tf.Tensor3D;
   captions: TokenBatch;
+  /** The N captions as text (keyword targets are read from them). */
+  captionTexts: string[];
   /** N*K caption rows, sample-major; absent when K = 0. */
   negatives?: TokenBatch;
   /** [N, K] validity. */
@@ -79,6 +81,29 @@ function tokenBatch(tokenizer: ClipTokenizer, texts: string[]): TokenBatch {
   return { ids: inputIds, batch: shape[0], length: shape[1] };
 }
 
+/** Preprocessed, host-patchified pixels [N, P, 3 p p] of decoded images (the caller disposes them). */
+export function imagePatches(
+  images: RgbaImage[],
+  preprocess: PreprocessOptions,
+  patchSize: number,
+): tf.Tensor3D {
+  const size = preprocess.cropSize;
+  const pixelData = new Float32Array(images.length * 3 * size * size);
+  for (const [i, image] of images.entries())
+    pixelData.set(preprocessImage(image, preprocess), i * 3 * size * size);
+  return tf.tensor3d(patchifyHost(pixelData, images.length, size, patchSize), [
+    images.length,
+    (size / patchSize) ** 2,
+    3 * patchSize * patchSize,
+  ]);
+}
+
+/** `count` indices spread evenly over 0..size-1 (all of them when count >= size): a seed-free sample. */
+export function evenlySpacedIndices(size: number, count: number): number[] {
+  const n = Math.min(size, count);
+  return Array.from({ length: n }, (_, i) => Math.floor((i * size) / n));
+}
+
 /** Preprocesses and tokenises the examples at `indices` into tensors (the caller disposes them). */
 export function buildBatch(
   source: ExampleSource,
@@ -89,21 +114,16 @@ export function buildBatch(
   withNegatives: boolean,
 ): TrainingBatch {
   const examples = Array.from(indices, (i) => source.get(i));
-  const size = preprocess.cropSize;
-  const pixelData = new Float32Array(examples.length * 3 * size * size);
-  for (const [i, ex] of examples.entries())
-    pixelData.set(preprocessImage(ex.image, preprocess), i * 3 * size * size);
   const k = withNegatives ? source.numNegativeTypes : 0;
+  const captionTexts = examples.map((e) => e.caption);
   const batch: TrainingBatch = {
-    patches: tf.tensor3d(patchifyHost(pixelData, examples.length, size, patchSize), [
-      examples.length,
-      (size / patchSize) ** 2,
-      3 * patchSize * patchSize,
-    ]),
-    captions: tokenBatch(
-      tokenizer,
-      examples.map((e) => e.caption),
+    patches: imagePatches(
+      examples.map((e) => e.image),
+      preprocess,
+      patchSize,
     ),
+    captions: tokenBatch(tokenizer, captionTexts),
+    captionTexts,
     numNegativeTypes: k,
   };
   if (k > 0) {

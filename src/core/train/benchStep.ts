@@ -1,6 +1,14 @@
 import * as tf from "@tensorflow/tfjs";
 import { createClipFromScratch } from "../clip/create.js";
 import { disposeClip, type LoadedClip, loadClip } from "../clip/index.js";
+import {
+  countBackendDispatches,
+  dispatchesSoFar,
+  type FusedSetting,
+  fusedKernelsActive,
+  fusedKernelsSetting,
+  setFusedKernels,
+} from "../clip/kernels/index.js";
 import { shapesExampleSource } from "../data/shapesWorld/source.js";
 import type { ExampleSource } from "./batches.js";
 import { parseTrainConfig } from "./config.js";
@@ -26,6 +34,8 @@ export interface StepBenchSpec {
   timedSteps: number;
   /** Also count the kernels of one extra step with tf.profile. */
   profile: boolean;
+  /** Fused WebGPU kernels for this run (default: the current setting; see clip/kernels). */
+  fused?: FusedSetting;
 }
 
 export interface StepBenchResult {
@@ -38,6 +48,10 @@ export interface StepBenchResult {
   medianMs: number;
   /** Kernels launched by one step (tf.profile), null when not profiled. */
   kernels: number | null;
+  /** GPU dispatches of that profiled step (WebGPU only; a kernel may dispatch 0 or several). */
+  dispatches: number | null;
+  /** Whether the model ran on the fused WebGPU kernels. */
+  fused: boolean;
   /** Live tensors after the warm-up and after the timed steps: equal when nothing leaks. */
   tensorsAfterWarmup: number;
   tensorsAfterTimed: number;
@@ -69,39 +83,58 @@ export function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** Times CE-CLIP training steps (B images, B captions, K*B negatives) on the current backend. */
-export async function benchTrainingStep(spec: StepBenchSpec): Promise<StepBenchResult> {
-  if (spec.timedSteps < 1) throw new Error("timedSteps must be at least 1");
-  const model = await loadBenchModel(spec.model);
-  const source = prerenderedSource(spec.batchSize, model.config.vision_config.image_size);
+/**
+ * A CE-CLIP trainer on pre-rendered batches of B scenes (B captions, K*B negatives) and a
+ * timer of one whole step; the worker's backend measurement uses it one step at a time.
+ */
+export function createStepTimer(
+  model: LoadedClip,
+  batchSize: number,
+): { trainer: Trainer; timeStep(): Promise<number> } {
+  const source = prerenderedSource(batchSize, model.config.vision_config.image_size);
   // A long schedule without warm-up: the learning rate has no effect on the cost of a step.
   const config = parseTrainConfig({
     objective: "ceclip",
     steps: 1_000_000,
-    batchSize: spec.batchSize,
+    batchSize,
     warmupSteps: 0,
     evalEvery: 0,
     checkpointEvery: 0,
   });
   const trainer = new Trainer(model.params, model.config, model.tokenizer, source, config);
+  // Reading the metrics back waits for the device, so each time covers the whole step.
+  const timeStep = async () => {
+    const started = performance.now();
+    trainer.step();
+    await trainer.readMetrics();
+    return performance.now() - started;
+  };
+  return { trainer, timeStep };
+}
+
+/** Times CE-CLIP training steps (B images, B captions, K*B negatives) on the current backend. */
+export async function benchTrainingStep(spec: StepBenchSpec): Promise<StepBenchResult> {
+  if (spec.timedSteps < 1) throw new Error("timedSteps must be at least 1");
+  const previousFused = fusedKernelsSetting();
+  if (spec.fused !== undefined) setFusedKernels(spec.fused);
+  const onWebgpu = tf.getBackend() === "webgpu";
+  if (onWebgpu) countBackendDispatches(tf.backend());
+  const model = await loadBenchModel(spec.model);
+  const { trainer, timeStep } = createStepTimer(model, spec.batchSize);
   try {
-    // Reading the metrics back waits for the device, so each time covers the whole step.
-    const timedStep = async () => {
-      const started = performance.now();
-      trainer.step();
-      await trainer.readMetrics();
-      return performance.now() - started;
-    };
-    for (let i = 0; i < spec.warmupSteps; i++) await timedStep();
+    for (let i = 0; i < spec.warmupSteps; i++) await timeStep();
     const tensorsAfterWarmup = tf.memory().numTensors;
     const msPerStep: number[] = [];
-    for (let i = 0; i < spec.timedSteps; i++) msPerStep.push(await timedStep());
+    for (let i = 0; i < spec.timedSteps; i++) msPerStep.push(await timeStep());
     const tensorsAfterTimed = tf.memory().numTensors;
     let kernels: number | null = null;
+    let dispatches: number | null = null;
     if (spec.profile) {
+      const before = dispatchesSoFar();
       const info = await tf.profile(() => trainer.step());
       await trainer.readMetrics();
       kernels = info.kernels.length;
+      if (onWebgpu) dispatches = dispatchesSoFar() - before;
     }
     return {
       backend: tf.getBackend(),
@@ -111,11 +144,14 @@ export async function benchTrainingStep(spec: StepBenchSpec): Promise<StepBenchR
       msPerStep,
       medianMs: median(msPerStep),
       kernels,
+      dispatches,
+      fused: fusedKernelsActive(),
       tensorsAfterWarmup,
       tensorsAfterTimed,
     };
   } finally {
     trainer.dispose();
     disposeClip(model);
+    setFusedKernels(previousFused);
   }
 }

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { readSafetensors, writeSafetensors } from "../clip/safetensors.js";
 import { parseTrainConfig } from "./config.js";
 import type { TrainerCheckpoint } from "./trainer.js";
@@ -25,16 +26,59 @@ export function encodeCheckpoint(ckpt: TrainerCheckpoint): Uint8Array {
   return writeSafetensors(tensors, { format: "hardneg-checkpoint", checkpoint: JSON.stringify(meta) });
 }
 
+export class CheckpointError extends Error {
+  override name = "CheckpointError";
+}
+
+const count = z.number().int().min(0);
+/** The JSON in the metadata: checked field by field, since a checkpoint may come from disk. */
+const checkpointMeta = z.object({
+  version: z.literal(1),
+  step: count,
+  cursor: z.object({ epoch: count, position: count }),
+  config: z.unknown(),
+  optimizerStep: count,
+  objectiveState: z.record(z.string(), z.array(z.number())),
+});
+
+function parseMeta(text: string): z.infer<typeof checkpointMeta> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new CheckpointError(`checkpoint metadata is not valid JSON: ${(e as Error).message}`);
+  }
+  const result = checkpointMeta.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new CheckpointError(
+      `checkpoint metadata: field "${issue.path.join(".") || "(root)"}": ${issue.message}`,
+    );
+  }
+  return result.data;
+}
+
+/** Reads a checkpoint; a broken file is a SafetensorsError, broken contents a CheckpointError. */
 export function decodeCheckpoint(bytes: Uint8Array): TrainerCheckpoint {
   const { tensors, metadata } = readSafetensors(bytes);
   if (metadata.format !== "hardneg-checkpoint" || !metadata.checkpoint) {
-    throw new Error("not a HardNeg Lab checkpoint (metadata.format is not hardneg-checkpoint)");
+    throw new CheckpointError("not a HardNeg Lab checkpoint (metadata.format is not hardneg-checkpoint)");
   }
-  const meta = JSON.parse(metadata.checkpoint);
-  if (meta.version !== 1) throw new Error(`checkpoint version ${meta.version} is not supported`);
+  const meta = parseMeta(metadata.checkpoint);
   const m = tensors.get(MOMENT_M);
   const v = tensors.get(MOMENT_V);
-  if (!m || !v) throw new Error("checkpoint has no optimizer moments");
+  if (!m || !v) throw new CheckpointError("checkpoint has no optimizer moments");
+  if (m.data.length !== v.data.length) {
+    throw new CheckpointError(
+      `checkpoint optimizer moments differ in size (${m.data.length} and ${v.data.length})`,
+    );
+  }
+  let config: TrainerCheckpoint["config"];
+  try {
+    config = parseTrainConfig(meta.config);
+  } catch (e) {
+    throw new CheckpointError(`checkpoint metadata: ${(e as Error).message}`);
+  }
   const params = new Map<string, { shape: number[]; data: Float32Array }>();
   for (const [name, t] of tensors) {
     if (name !== MOMENT_M && name !== MOMENT_V) params.set(name, { shape: t.shape, data: t.data });
@@ -43,7 +87,7 @@ export function decodeCheckpoint(bytes: Uint8Array): TrainerCheckpoint {
     version: 1,
     step: meta.step,
     cursor: meta.cursor,
-    config: parseTrainConfig(meta.config),
+    config,
     params,
     optimizer: { step: meta.optimizerStep, m: m.data, v: v.data },
     objectiveState: meta.objectiveState,

@@ -122,7 +122,7 @@ describe("Trainer (cpu backend, tiny fixture model)", () => {
       fixedSource(),
       config({
         objective: "clip",
-        freeze: { textTower: true, visionTower: false, embeddings: false, firstBlocks: 0 },
+        freeze: { textTower: true, visionTower: false, embeddings: false, firstBlocks: 0, lastBlocks: 0 },
       }),
     );
     await run(trainer, 2);

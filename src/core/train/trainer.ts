@@ -1,9 +1,13 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ClipConfig } from "../clip/config.js";
+import { isLabParameter } from "../clip/index.js";
+import { addLora, mergeLoraInPlace } from "../clip/lora.js";
 import {
   type ClipParams,
+  embedImagePatches,
   encodeImagePatches,
   encodeTextTokens,
+  encodeVisionTokens,
   poolingPositions,
   type TokenBatch,
 } from "../clip/model.js";
@@ -21,6 +25,9 @@ import {
   nextBatchIndices,
 } from "./batches.js";
 import { isTrainable, LOGIT_SCALE_MAX, type TrainConfig } from "./config.js";
+import { NegativeImageMaker, VISUAL_DICTIONARY_PARAM } from "./imageNegatives.js";
+import { KeywordSupervision } from "./keywordHead.js";
+import { removeLabParameters, restoreFixedLabParameters } from "./labParameters.js";
 
 /** Everything the UI charts for one step; read back asynchronously, several steps at once. */
 export interface StepMetrics {
@@ -72,10 +79,20 @@ function concatTokens(a: TokenBatch, b: TokenBatch): TokenBatch {
   return { ids, batch: a.batch + b.batch, length: a.length };
 }
 
+/** `make()` computed at most once (token features are asked for by several consumers). */
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= make();
+    return value;
+  };
+}
+
 /**
  * The training loop's engine, shared by the worker, the CLI and the scripts: one `step()`
  * builds a batch, runs forward, objective, gradients and AdamW without reading anything
- * back; `readMetrics()` reads the finished steps' numbers in one go.
+ * back; `readMetrics()` reads the finished steps' numbers in one go. Objectives with image
+ * negatives need `await prepare()` (it builds the visual dictionary) before the first step.
  */
 export class Trainer {
   readonly objective: AnyObjective;
@@ -86,6 +103,10 @@ export class Trainer {
   private state: ObjectiveState;
   /** DeGLA's EMA teacher: a second copy of every weight, updated after each step. */
   readonly teacher?: Map<string, tf.Variable>;
+  /** Image-side negatives: the visual dictionary and each step's negative images. */
+  readonly negativeImages?: NegativeImageMaker;
+  /** Keyword supervision: vocabulary, targets and the head (in `params`, under lab-only names). */
+  readonly keywords?: KeywordSupervision;
   private pending: PendingStep[] = [];
   /** Steps taken so far (the next step's index). */
   stepsDone = 0;
@@ -100,13 +121,31 @@ export class Trainer {
   ) {
     this.objective = getObjective(config.objective);
     this.objectiveOptions = this.objective.optionsSchema.parse(config.objectiveOptions);
+    removeLabParameters(params); // left by a trainer that was not disposed
+    // LoRA: an earlier run's adapters are merged into the weights, then this run's (B = 0) added.
+    mergeLoraInPlace(params);
+    if (config.lora.rank > 0) addLora(params, modelConfig, config.lora, config.seed);
     this.trainable = new Map();
     for (const [name, t] of params) {
       if (!(t instanceof tf.Variable))
         throw new Error(`parameter ${name} is not a tf.Variable (load the model as trainable)`);
-      if (isTrainable(name, config.freeze)) this.trainable.set(name, t);
+      if (isTrainable(name, config.freeze, modelConfig, config.lora)) this.trainable.set(name, t);
     }
     if (this.trainable.size === 0) throw new Error("every parameter is frozen: nothing to train");
+    const needs = this.objective.needs;
+    if (needs?.keywords) {
+      this.keywords = new KeywordSupervision(source, needs.keywords(this.objectiveOptions));
+      for (const [name, v] of this.keywords.createHead(modelConfig.projection_dim, config.seed)) {
+        params.set(name, v);
+        this.trainable.set(name, v);
+      }
+    }
+    if (needs?.imageNegatives)
+      this.negativeImages = new NegativeImageMaker(
+        source,
+        tokenizer,
+        needs.imageNegatives(this.objectiveOptions),
+      );
     this.optimizer = new FlatAdamW(this.trainable, {
       beta1: config.beta1,
       beta2: config.beta2,
@@ -115,8 +154,9 @@ export class Trainer {
       clipNorm: config.clipNorm,
     });
     this.preprocess = preprocessOptionsFor(modelConfig.vision_config.image_size);
-    if (this.objective.needs?.teacher) {
-      this.teacher = new Map([...params].map(([name, t]) => [name, tf.variable(t, false)]));
+    if (needs?.teacher) {
+      const model = [...params].filter(([name]) => !isLabParameter(name));
+      this.teacher = new Map(model.map(([name, t]) => [name, tf.variable(t, false)]));
     }
     this.state = this.objective.initialState(this.objectiveOptions, this.numNegativeTypes);
   }
@@ -152,8 +192,26 @@ export class Trainer {
     }
   }
 
+  /** Builds what must be read back from the device before the first step (idempotent). */
+  async prepare(): Promise<void> {
+    if (this.negativeImages && !this.params.has(VISUAL_DICTIONARY_PARAM))
+      await this.rebuildVisualDictionary();
+  }
+
+  /** Image negatives: k-means of patch tokens under the current weights (prepare() does it once). */
+  async rebuildVisualDictionary(): Promise<{ prototypes: number; iterations: number; inertia: number }> {
+    const needs = this.objective.needs?.imageNegatives;
+    if (!this.negativeImages || !needs) throw new Error(`${this.objective.name} uses no image negatives`);
+    const settings = { ...needs(this.objectiveOptions), seed: this.config.seed };
+    return this.negativeImages.buildDictionary(this.params, this.modelConfig, this.source, settings);
+  }
+
   /** Runs one optimizer step; its metrics wait in a queue until `readMetrics()`. */
   step(): void {
+    if (this.negativeImages && !this.params.has(VISUAL_DICTIONARY_PARAM))
+      throw new Error(
+        `${this.objective.name} needs a visual dictionary: await trainer.prepare() before step()`,
+      );
     const { indices, cursor, newEpoch } = nextBatchIndices(
       this.cursor,
       this.config.seed,
@@ -175,8 +233,10 @@ export class Trainer {
       const allTexts = batch.negatives ? concatTokens(batch.captions, batch.negatives) : batch.captions;
       const teacherInputs = this.teacher ? this.teacherFeatures(batch.patches, allTexts, n, k) : {};
       const { value: loss, grads } = tf.variableGrads(() => {
-        const image = encodeImagePatches(this.params, this.modelConfig, batch.patches);
+        const embedded = embedImagePatches(this.params, this.modelConfig, batch.patches);
+        const image = encodeVisionTokens(this.params, this.modelConfig, embedded);
         const text = encodeTextTokens(this.params, this.modelConfig, allTexts);
+        const textTokens = once(text.tokens);
         const inputs: ObjectiveInputs = {
           imageEmb: image.features,
           textEmb: text.features.slice([0, 0], [n, -1]),
@@ -191,15 +251,28 @@ export class Trainer {
             allTexts.batch,
             allTexts.length,
           ]);
-          const textTokens = text.tokens();
           Object.assign(inputs, {
             imageTokens: image.tokens(),
-            textTokens: textTokens.slice([0, 0, 0], [n, -1, -1]),
+            textTokens: textTokens().slice([0, 0, 0], [n, -1, -1]),
             textTokenMask: mask.slice([0, 0], [n, -1]),
-            hardNegTokens: textTokens.slice([n, 0, 0], [n * k, -1, -1]),
+            hardNegTokens: textTokens().slice([n, 0, 0], [n * k, -1, -1]),
             hardNegTokenMask: mask.slice([n, 0], [n * k, -1]),
           });
         }
+        if (this.negativeImages) {
+          inputs.negativeImageEmb = this.negativeImages.negativeImageEmb({
+            params: this.params,
+            config: this.modelConfig,
+            embedded,
+            patchTokens: image.tokens,
+            captionTokens: () => textTokens().slice([0, 0, 0], [n, -1, -1]),
+            captions: batch.captions,
+            settings: this.objective.needs!.imageNegatives!(this.objectiveOptions),
+            seed: this.config.seed,
+            step: this.stepsDone,
+          });
+        }
+        if (this.keywords) Object.assign(inputs, this.keywords.inputs(this.params, batch.captionTexts));
         const out = this.objective.compute(inputs, this.state, this.objectiveOptions);
         termNames = Object.keys(out.terms);
         terms = termNames.map((name) => tf.keep(out.terms[name]));
@@ -298,6 +371,7 @@ export class Trainer {
   }
 
   restore(ckpt: TrainerCheckpoint): void {
+    restoreFixedLabParameters(this.params, this.trainable, ckpt.params); // the saved visual dictionary
     for (const [name, t] of this.params) {
       const saved = ckpt.params.get(name);
       if (!saved) throw new Error(`checkpoint has no parameter ${name}`);
@@ -314,6 +388,7 @@ export class Trainer {
   }
 
   dispose(): void {
+    removeLabParameters(this.params); // the keyword head and the visual dictionary
     this.optimizer.dispose();
     if (this.teacher) tf.dispose([...this.teacher.values()]);
     tf.dispose(Object.values(this.state));

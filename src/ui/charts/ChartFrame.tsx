@@ -81,13 +81,12 @@ export function ChartFrame({
           {error}
         </p>
       )}
-      {empty ? (
-        <p className="chart-empty muted">{empty}</p>
-      ) : (
-        <div ref={plotRef} className="chart-plot">
-          {children}
-        </div>
-      )}
+      {empty && <p className="chart-empty muted">{empty}</p>}
+      {/* Mounted even while empty: a recharts mount costs several times an update, and the
+          first steps of a run should not pay it (main thread, 50 ms). */}
+      <div ref={plotRef} className="chart-plot">
+        {children}
+      </div>
     </section>
   );
 }

@@ -3,6 +3,7 @@ import type { StepEvent } from "../../worker/trainingApi.js";
 import { ChartFrame } from "./ChartFrame.js";
 import { useChartSettings } from "./chartSettings.js";
 import { LinePlot, type LineSpec } from "./LinePlot.js";
+import { isLossChartTerm } from "./objectiveChartRegistry.js";
 import { buildRows, rawKey, type SeriesSpec, seriesTable } from "./series.js";
 
 /** The named terms of CE-CLIP (and ITC of NegCLIP/CLIP), in this order and these colours. */
@@ -16,13 +17,13 @@ const OTHER_COLORS = ["#cc79a7", "#e69f00", "#56b4e9", "#8c564b", "#7f7f7f"];
 
 /**
  * The loss chart's series for a set of term names: the total, CE-CLIP's three terms, then
- * any other objective's loss terms (per-type diagnostics `name_k` and the I2t/T2i halves
- * are left out).
+ * any other objective's loss terms (per-type diagnostics `name_k`, the I2t/T2i halves and
+ * non-loss terms such as accuracies and gaps are left out: see ./objectiveChartRegistry.ts).
  */
 export function lossSeries(termNames: string[]): SeriesSpec<StepEvent>[] {
   const known = KNOWN_TERMS.filter((s) => termNames.includes(s.key));
   const others = termNames
-    .filter((n) => !KNOWN_TERMS.some((s) => s.key === n) && !/_\d+$/.test(n) && !/(I2t|T2i)$/.test(n))
+    .filter((n) => !KNOWN_TERMS.some((s) => s.key === n) && isLossChartTerm(n))
     .map((name, i) => ({
       key: name,
       label: name.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase(),

@@ -11,6 +11,7 @@ import {
   TRAIN_FIELDS,
 } from "../../state/runConfig.js";
 import { useTrainingStore } from "../../state/trainingStore.js";
+import { MemoryPlanner } from "../MemoryPlanner.js";
 
 function tooltip(field: FieldSpec): string {
   const text = field.description || field.label;
@@ -240,6 +241,7 @@ export function RunConfigForm() {
           {copied}
         </p>
       )}
+      <MemoryPlanner />
     </section>
   );
 }

@@ -1,4 +1,5 @@
 import { useClipStore } from "../../state/clipStore.js";
+import { setModelReload } from "../../state/modelReload.js";
 import { labWorker } from "../../worker/client.js";
 
 /** The default model: CLIP pretrained on the shapes world (HF folder, 32 px images). */
@@ -12,6 +13,7 @@ export async function loadShapesModel(): Promise<void> {
   try {
     const summary = await labWorker().loadModel({ url: SHAPES_MODEL_URL });
     set({ model: { ...summary, name: SHAPES_MODEL_NAME }, rows: [] });
+    setModelReload(loadShapesModel);
   } catch (e) {
     set({
       error: `The built-in shapes model could not be loaded (${e instanceof Error ? e.message : String(e)}). Load the bundled tiny CLIP or a model folder instead.`,

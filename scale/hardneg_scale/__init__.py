@@ -1,0 +1,1 @@
+"""HardNeg Lab scale-out engine: the browser engine in PyTorch (see scale/cli.py)."""
