@@ -95,5 +95,4 @@ export default defineConfig({
     // The harness page lets end-to-end tests reach the core on the real WebGPU adapter.
     rollupOptions: { input: { main: "index.html", harness: "e2e/harness.html" } },
   },
-  optimizeDeps: { exclude: ["@tensorflow/tfjs-backend-wasm"] },
 });

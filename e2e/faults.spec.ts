@@ -29,8 +29,9 @@ async function stepsReach(page: Page, n: number): Promise<void> {
 function hook<K extends keyof Hooks>(page: Page, name: K, ...args: Parameters<Hooks[K]>) {
   return page.evaluate(
     ([name, args]) => {
-      const worker = (window as unknown as { hardneg: { worker: Record<string, (...a: unknown[]) => unknown> } })
-        .hardneg.worker;
+      const worker = (
+        window as unknown as { hardneg: { worker: Record<string, (...a: unknown[]) => unknown> } }
+      ).hardneg.worker;
       return worker[name](...args);
     },
     [name, args] as const,
@@ -62,16 +63,21 @@ test("a lost GPU device: noticed, reported, a fresh device, the run resumes from
   await page.getByRole("button", { name: "Stop" }).click();
 });
 
-test("a crashed worker: restarted, the model reloaded, the run resumes from its checkpoint", async ({ page }) => {
+test("a crashed worker: restarted, the model reloaded, the run resumes from its checkpoint", async ({
+  page,
+}) => {
   await open(page, "wasm");
   await page.getByRole("button", { name: "Start" }).click();
   await stepsReach(page, 3);
   await hook(page, "testCrash");
   await expectResumed(page, /worker crashed \(.*test hook: the worker crashed/);
+  await expect(page.getByTestId("recovery-notice")).toContainText("restarted on wasm");
   await page.getByRole("button", { name: "Stop" }).click();
 });
 
-test("a reload mid-run: the run is offered at its checkpointed step and resumes from it", async ({ page }) => {
+test("a reload mid-run: the run is offered at its checkpointed step and resumes from it", async ({
+  page,
+}) => {
   await open(page, "wasm");
   await page.getByRole("button", { name: "Start" }).click();
   await stepsReach(page, 5);

@@ -60,7 +60,9 @@ export interface ResumeOffer {
 }
 
 /** A checkpoint is worth offering when it is of a run that took steps and did not finish. */
-export function resumableCheckpoint(info: ResumeOffer | { error: string } | undefined): ResumeOffer | undefined {
+export function resumableCheckpoint(
+  info: ResumeOffer | { error: string } | undefined,
+): ResumeOffer | undefined {
   if (!info || "error" in info) return undefined;
   return info.step > 0 && info.step < info.totalSteps ? info : undefined;
 }

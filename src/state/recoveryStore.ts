@@ -126,7 +126,9 @@ async function recover(kind: "device-lost" | "worker-crashed", what: string): Pr
       return;
     }
     if (!wasActive) {
-      set({ notice: { kind: "recovered", text: `${what}. The worker was restarted and the model reloaded.` } });
+      set({
+        notice: { kind: "recovered", text: `${what}. The worker was restarted and the model reloaded.` },
+      });
       return;
     }
     try {
@@ -140,7 +142,12 @@ async function recover(kind: "device-lost" | "worker-crashed", what: string): Pr
       });
     } catch (e) {
       useTrainingStore.setState({ status: "stopped" });
-      set({ notice: { kind: "failed", text: `${what}. The run could not be resumed: ${errorText(e)}. Start it again.` } });
+      set({
+        notice: {
+          kind: "failed",
+          text: `${what}. The run could not be resumed: ${errorText(e)}. Start it again.`,
+        },
+      });
     }
   } catch (e) {
     set({ notice: { kind: "failed", text: `${what}. Restarting the worker failed: ${errorText(e)}` } });
@@ -168,7 +175,10 @@ function onTrainingEvent(event: TrainingEvent): void {
     const skipped = event.steps.filter((s) => !s.applied).map((s) => s.step);
     if (skipped.length > 0)
       set((s) => ({
-        skipped: { count: s.skipped.count + skipped.length, steps: [...s.skipped.steps, ...skipped].slice(-10) },
+        skipped: {
+          count: s.skipped.count + skipped.length,
+          steps: [...s.skipped.steps, ...skipped].slice(-10),
+        },
       }));
   } else if (event.type === "checkpoint") {
     set({ checkpointError: event.error });

@@ -13,10 +13,10 @@ import { bootstrapModel } from "./layout/modelActions.js";
 import { RunConfigForm } from "./layout/RunConfigForm.js";
 import { type TabSpec, Tabs } from "./layout/Tabs.js";
 import { ProbePanel } from "./ProbePanel.js";
+import { RecoveryBanner } from "./RecoveryBanner.js";
 import { SamplesPanel } from "./SamplesPanel.js";
 import { SimilarityProbe } from "./SimilarityProbe.js";
 import { TrainObjectiveCharts } from "./TrainObjectiveCharts.js";
-import { RecoveryBanner } from "./RecoveryBanner.js";
 import { TrainPanel } from "./TrainPanel.js";
 
 /** The main area's panels, in tab order. */

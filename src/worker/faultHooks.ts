@@ -43,7 +43,8 @@ export const faultHooksApi = {
   testLoseDevice(): string {
     requireEnabled();
     const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
-    if (tf.getBackend() !== "webgpu" || !device) throw new Error(`the backend is ${tf.getBackend()}, not webgpu`);
+    if (tf.getBackend() !== "webgpu" || !device)
+      throw new Error(`the backend is ${tf.getBackend()}, not webgpu`);
     device.destroy();
     return "destroyed";
   },

@@ -46,7 +46,11 @@ export async function checkpointConfig(): Promise<TrainConfig> {
  * objective state and data cursor, then runs on (or stays paused). Returns the step it
  * continues from.
  */
-export async function resumeFromCheckpoint(config: TrainConfig, data?: string, paused = false): Promise<number> {
+export async function resumeFromCheckpoint(
+  config: TrainConfig,
+  data?: string,
+  paused = false,
+): Promise<number> {
   await trainingApi.startTraining({ ...config, data }, true);
   const step = await trainingApi.restoreCheckpoint();
   watchDeviceLoss();
