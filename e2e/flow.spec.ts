@@ -49,7 +49,15 @@ async function expectAccessible(page: Page, panel: string): Promise<void> {
 /** A screenshot of the page as a test artifact, and in docs/ when UPDATE_SCREENSHOTS=1. */
 async function capture(page: Page, testInfo: TestInfo, name: string): Promise<void> {
   const path = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path, fullPage: true, animations: "disabled" });
+  // The whole page in the viewport first: a full-page capture resizes the viewport at the
+  // last moment and could catch the charts redrawing for the new size.
+  const viewport = page.viewportSize();
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  await page.setViewportSize({ width: viewport?.width ?? 1400, height });
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  await page.waitForTimeout(500);
+  await page.screenshot({ path, animations: "disabled" });
+  if (viewport) await page.setViewportSize(viewport);
   await testInfo.attach(name, { path, contentType: "image/png" });
   if (process.env.UPDATE_SCREENSHOTS === "1") {
     mkdirSync(DOCS_SCREENSHOTS, { recursive: true });

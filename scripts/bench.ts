@@ -7,6 +7,12 @@
  *   npm run bench [-- --steps 20] [--warmup 3] [--full] [--build]
  *                 [--backends wasm,cpu,webgpu] [--models fixture,small] [--batches 16,64]
  *                 [--out bench/results.json]
+ *   npm run bench -- --load [--eval-images 512] [--probe-repeats 20] [--memory-steps 1000]
+ *                 [--train-seconds 20] [--chart-points 100000] [--no-browser] [--rebuild]
+ *                 [--load-dir /tmp/perf-dist] [--load-port 4195] [--load-out bench/load-results.json]
+ *
+ * --load runs only the "load" section (scripts/bench/load.ts): evaluation throughput, probe
+ * latency, memory after many steps, main-thread long tasks while training, chart at 100k points.
  *
  * No GPU here: WebGPU is SwiftShader, so by default it runs only the fixture model with
  * fewer steps (--full runs every case with the full step counts).
@@ -20,6 +26,8 @@ import { parseClipConfig } from "../src/core/clip/config.js";
 import { NEGATIVE_TYPES } from "../src/core/data/shapesWorld/negatives.js";
 import type { StepBenchResult, StepBenchSpec } from "../src/core/train/benchStep.js";
 import { trainingStepFlops } from "./bench/flops.js";
+import { runLoadSection } from "./bench/load.js";
+import { loadTable } from "./bench/loadStats.js";
 import { type BenchModel, defaultModel, fixtureModel, smallModel } from "./bench/models.js";
 import { runNodeCase } from "./bench/nodeRunner.js";
 import { BENCH_BACKENDS, BENCH_BATCHES, type BenchBackend, type BenchCase, planCases } from "./bench/plan.js";
@@ -36,6 +44,18 @@ const { values } = parseArgs({
     models: { type: "string", default: "default,small" },
     batches: { type: "string", default: BENCH_BATCHES.join(",") },
     out: { type: "string", default: "bench/results.json" },
+    load: { type: "boolean", default: false },
+    "eval-images": { type: "string", default: "512" },
+    "probe-repeats": { type: "string", default: "20" },
+    "memory-steps": { type: "string", default: "1000" },
+    "load-batch": { type: "string", default: "8" },
+    "train-seconds": { type: "string", default: "20" },
+    "chart-points": { type: "string", default: "100000" },
+    "no-browser": { type: "boolean", default: false },
+    rebuild: { type: "boolean", default: false },
+    "load-dir": { type: "string", default: "/tmp/perf-dist" },
+    "load-port": { type: "string", default: "4195" },
+    "load-out": { type: "string", default: "bench/load-results.json" },
   },
 });
 
@@ -87,7 +107,45 @@ const specOf = (c: BenchCase): StepBenchSpec => ({
   ...(c.fused === undefined ? {} : { fused: c.fused }),
 });
 
+/** `--load`: the load section alone (scripts/bench/load.ts), its table on stdout. */
+async function mainLoad() {
+  const started = { date: new Date().toISOString(), loadAverage: loadavg().map((v) => Number(v.toFixed(2))) };
+  log(`bench --load: load average ${started.loadAverage.join(", ")}`);
+  const { rows, raw } = await runLoadSection({
+    evalImages: positiveInt("eval-images", values["eval-images"], 1),
+    probeRepeats: positiveInt("probe-repeats", values["probe-repeats"], 1),
+    memorySteps: positiveInt("memory-steps", values["memory-steps"], 11),
+    batchSize: positiveInt("load-batch", values["load-batch"], 1),
+    trainSeconds: positiveInt("train-seconds", values["train-seconds"], 1),
+    chartPoints: positiveInt("chart-points", values["chart-points"], 2),
+    browser: !values["no-browser"],
+    outDir: values["load-dir"],
+    port: positiveInt("load-port", values["load-port"], 1),
+    rebuild: values.rebuild,
+    log,
+  });
+  const environment = {
+    ...started,
+    loadAverageAtEnd: loadavg().map((v) => Number(v.toFixed(2))),
+    node: process.version,
+    cpu: cpus()[0]?.model,
+    cores: cpus().length,
+    tfjs: tf.version.tfjs,
+  };
+  mkdirSync(dirname(values["load-out"]), { recursive: true });
+  writeFileSync(values["load-out"], `${JSON.stringify({ environment, rows, raw }, null, 2)}\n`);
+  const lines = [
+    `${environment.date}: Node ${environment.node}, tfjs ${environment.tfjs}, ${environment.cores} x ${environment.cpu}, load average (1/5/15 min) ${environment.loadAverage.join(", ")} at start, ${environment.loadAverageAtEnd.join(", ")} at end`,
+    "",
+    loadTable(rows),
+    "",
+    `wrote ${values["load-out"]}`,
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
 async function main() {
+  if (values.load) return mainLoad();
   const timedSteps = positiveInt("steps", values.steps, 1);
   const warmupSteps = positiveInt("warmup", values.warmup, 0);
   const backends = values.backends.split(",").filter(Boolean) as BenchBackend[];

@@ -54,7 +54,7 @@ async function measureOne(
     if (prepared === TIMED_OUT)
       return { backend, status: "failed", reason: `did not start within ${seconds(PREPARE_CAP_MS)}` };
     const base = { backend, detail: prepared.detail, software: prepared.software };
-    const firstBound = stepBoundMs(done, "first");
+    const firstBound = stepBoundMs(done, backend, "first");
     const first = await within(bench.step(), firstBound, signal);
     if (first === ABORTED) return undefined;
     if (first === TIMED_OUT)
@@ -64,7 +64,7 @@ async function measureOne(
         boundMs: firstBound,
         reason: `the first step ran over ${seconds(firstBound)} and was stopped`,
       };
-    const timedBound = stepBoundMs(done, "timed");
+    const timedBound = stepBoundMs(done, backend, "timed");
     const timed = await within(bench.step(), timedBound, signal);
     if (timed === ABORTED) return undefined;
     if (timed === TIMED_OUT)

@@ -30,29 +30,30 @@ const cpu: BackendMeasurement = {
 
 describe("stepBoundMs", () => {
   it("is the cap before anything was measured", () => {
-    expect(stepBoundMs([], "first")).toBe(60_000);
-    expect(stepBoundMs([{ backend: "wasm", status: "failed" }], "timed")).toBe(60_000);
+    expect(stepBoundMs([], "wasm", "first")).toBe(60_000);
+    expect(stepBoundMs([{ backend: "wasm", status: "failed" }], "webgpu", "timed")).toBe(60_000);
   });
 
   it("is factor x the fastest completed step of the same kind, within [floor, cap]", () => {
     // timed: 10 x 5.2 s = 52 s, under the 60 s cap.
-    expect(stepBoundMs([wasm], "timed")).toBe(52_000);
+    expect(stepBoundMs([wasm], "webgpu", "timed")).toBe(52_000);
     // first: 10 x 9 s = 90 s, capped at 60 s.
-    expect(stepBoundMs([wasm], "first")).toBe(60_000);
+    expect(stepBoundMs([wasm], "webgpu", "first")).toBe(60_000);
     // The fastest of several counts: min(5.2 s, 38 s) x 10.
-    expect(stepBoundMs([cpu, wasm], "timed")).toBe(52_000);
-    // A fast wasm step (40 ms): timed bound 400 ms is raised to the 1 s floor, and the first
-    // step keeps 20 s (a real GPU compiles hundreds of kernels in its first step).
+    expect(stepBoundMs([cpu, wasm], "webgpu", "timed")).toBe(52_000);
+    // A fast wasm step (40 ms): the timed bound 400 ms is raised to the 1 s floor.
     const fast: BackendMeasurement = { backend: "wasm", status: "measured", firstStepMs: 300, msPerStep: 40 };
-    expect(stepBoundMs([fast], "timed")).toBe(1_000);
-    expect(stepBoundMs([fast], "first")).toBe(20_000);
-    expect(stepBoundMs([fast], "timed", { ...DEFAULT_BOUNDS, factor: 50 })).toBe(2_000);
+    expect(stepBoundMs([fast], "cpu", "timed")).toBe(1_000);
+    expect(stepBoundMs([fast], "cpu", "timed", { ...DEFAULT_BOUNDS, factor: 50 })).toBe(2_000);
+    // First steps: WebGPU compiles hundreds of kernels (seconds on a real GPU) and keeps 10 s;
+    // cpu compiles nothing and gets 10 x 300 ms.
+    expect(stepBoundMs([fast], "webgpu", "first")).toBe(10_000);
+    expect(stepBoundMs([fast], "cpu", "first")).toBe(3_000);
   });
 
   it("ignores too-slow, failed and pending backends", () => {
-    expect(stepBoundMs([swiftShaderTooSlow, { backend: "cpu", status: "pending" }, wasm], "timed")).toBe(
-      52_000,
-    );
+    const done = [swiftShaderTooSlow, { backend: "cpu", status: "pending" } as const, wasm];
+    expect(stepBoundMs(done, "cpu", "timed")).toBe(52_000);
   });
 });
 

@@ -33,8 +33,11 @@ export interface BackendMeasurement {
 export interface StepBounds {
   /** A step may take this many times the fastest backend's step of the same kind... */
   factor: number;
-  /** ...but never less than this (first steps compile kernels: a real GPU needs seconds)... */
-  minFirstMs: number;
+  /**
+   * ...but never less than this: a WebGPU first step compiles a few hundred kernels, seconds
+   * on a real GPU, while wasm and cpu compile nothing...
+   */
+  minCompilingFirstMs: number;
   minTimedMs: number;
   /** ...and never more than this. */
   capMs: number;
@@ -42,17 +45,21 @@ export interface StepBounds {
 
 export const DEFAULT_BOUNDS: StepBounds = {
   factor: 10,
-  minFirstMs: 20_000,
+  minCompilingFirstMs: 10_000,
   minTimedMs: 1_000,
   capMs: 60_000,
 };
 
+/** Backends whose first step compiles kernels (GPU pipelines). */
+export const COMPILING_BACKENDS: readonly BackendName[] = ["webgpu"];
+
 /**
- * How long the next backend's first or timed step may take: `factor` times the fastest
- * completed measurement of that step, clamped to [min, cap]; the cap when none completed.
+ * How long `backend`'s first or timed step may take: `factor` times the fastest completed
+ * measurement of that step, clamped to [floor, cap]; the cap when none completed.
  */
 export function stepBoundMs(
   done: readonly BackendMeasurement[],
+  backend: BackendName,
   step: "first" | "timed",
   bounds: StepBounds = DEFAULT_BOUNDS,
 ): number {
@@ -61,7 +68,12 @@ export function stepBoundMs(
     .map((m) => (step === "first" ? m.firstStepMs : m.msPerStep))
     .filter((t): t is number => t !== undefined && Number.isFinite(t));
   if (times.length === 0) return bounds.capMs;
-  const floor = step === "first" ? bounds.minFirstMs : bounds.minTimedMs;
+  const floor =
+    step === "timed"
+      ? bounds.minTimedMs
+      : COMPILING_BACKENDS.includes(backend)
+        ? bounds.minCompilingFirstMs
+        : 0;
   return Math.min(bounds.capMs, Math.max(floor, bounds.factor * Math.min(...times)));
 }
 
