@@ -102,7 +102,10 @@ async function recover(kind: "device-lost" | "worker-crashed", what: string): Pr
   const set = useRecoveryStore.setState;
   const training = useTrainingStore.getState();
   const wasActive = training.status === "running" || training.status === "paused";
-  const wasPaused = training.status === "paused";
+  // A run the worker paused itself as the device went (a failed or non-finite step) was running.
+  const pausedByFault =
+    training.status === "paused" && /stopped by an error|non-finite/.test(training.message ?? "");
+  const wasPaused = training.status === "paused" && !pausedByFault;
   set({ recovering: true, notice: { kind, text: `${what}. Restarting the worker…` } });
   restartLabWorker();
   connect();
