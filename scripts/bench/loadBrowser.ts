@@ -5,12 +5,13 @@
  *     Chromium trace for their CPU time: e2e/mainThread.ts),
  *   - the loss chart at 100k points (loadChartPage.tsx, bundled here with esbuild).
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "@playwright/test";
+import type { Browser, Page } from "@playwright/test";
 import { build } from "esbuild";
 import { type MainThreadReport, observeLongTasks, traceMainThread } from "../../e2e/mainThread.js";
+import { launchChromium, startPreview, stopServer } from "./browser.js";
 
 export interface BrowserLoadOptions {
   outDir: string;
@@ -37,20 +38,6 @@ export interface ChartTiming {
   downsampleMs: number[];
   syncRenderMs: number[];
   renderMs: number[];
-}
-
-async function waitForServer(url: string, server: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`vite preview exited with code ${server.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-  throw new Error(`vite preview did not answer at ${url} within ${timeoutMs / 1000} s`);
 }
 
 const runStep = async (page: Page) => Number(await page.getByTestId("run-step").textContent());
@@ -113,30 +100,11 @@ export async function measureInBrowser(o: BrowserLoadOptions): Promise<{
     });
     if (result.status !== 0) throw new Error(`vite build failed with exit code ${result.status}`);
   }
-  const server = spawn(
-    "npx",
-    ["vite", "preview", "--outDir", o.outDir, "--port", String(o.port), "--strictPort"],
-    {
-      detached: true,
-      stdio: "ignore",
-    },
-  );
+  const server = await startPreview(o.port, o.outDir);
   const base = `http://localhost:${o.port}`;
   let browser: Browser | undefined;
   try {
-    await waitForServer(base, server, 60_000);
-    const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: [
-        "--enable-unsafe-webgpu",
-        ...(isRoot ? ["--no-sandbox"] : []),
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    browser = await launchChromium();
     const out: Awaited<ReturnType<typeof measureInBrowser>> = { browserVersion: browser.version() };
     o.log(`  long tasks: training B=${o.batchSize} on wasm in the app for ${o.trainSeconds} s...`);
     try {
@@ -157,12 +125,6 @@ export async function measureInBrowser(o: BrowserLoadOptions): Promise<{
     return out;
   } finally {
     await browser?.close();
-    if (server.pid !== undefined && server.exitCode === null) {
-      try {
-        process.kill(-server.pid, "SIGTERM");
-      } catch {
-        server.kill("SIGTERM");
-      }
-    }
+    stopServer(server);
   }
 }

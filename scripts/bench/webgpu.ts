@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { type Browser, chromium } from "@playwright/test";
+import type { Browser } from "@playwright/test";
 import type { Harness } from "../../e2e/harness.js";
 import type { StepBenchResult, StepBenchSpec } from "../../src/core/train/benchStep.js";
 import type { AdapterInfo } from "../../src/worker/backend.js";
+import { launchChromium, startPreview, stopServer } from "./browser.js";
 
 const PORT = 4174;
 const HARNESS_URL = `http://localhost:${PORT}/e2e/harness.html`;
@@ -45,51 +46,12 @@ export function ensureBuild(force: boolean, log: (line: string) => void): void {
   if (result.status !== 0) throw new Error(`vite build failed with exit code ${result.status}`);
 }
 
-async function waitForServer(url: string, server: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`vite preview exited with code ${server.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-  throw new Error(`vite preview did not answer at ${url} within ${timeoutMs / 1000} s`);
-}
-
-/** Stops the preview server and its children (it runs in its own process group). */
-function stopServer(server: ChildProcess): void {
-  if (server.pid === undefined || server.exitCode !== null) return;
-  try {
-    process.kill(-server.pid, "SIGTERM");
-  } catch {
-    server.kill("SIGTERM");
-  }
-}
-
 /** Serves dist/ with vite preview, opens the harness in headless Chromium on WebGPU. */
 export async function openWebgpuSession(): Promise<WebgpuSession> {
-  const server = spawn("npx", ["vite", "preview", "--port", String(PORT), "--strictPort"], {
-    detached: true,
-    stdio: "ignore",
-  });
+  const server = await startPreview(PORT);
   let browser: Browser | undefined;
   try {
-    await waitForServer(HARNESS_URL, server, 60_000);
-    const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: [
-        "--enable-unsafe-webgpu",
-        ...(isRoot ? ["--no-sandbox"] : []),
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    browser = await launchChromium();
     const page = await browser.newPage();
     const pageErrors: string[] = [];
     page.on("pageerror", (e) => pageErrors.push(e.message));
