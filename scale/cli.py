@@ -6,6 +6,8 @@
     torchrun --nproc_per_node <n> scale/cli.py train --bundle <dir> --out <dir> \
         [--backend gloo|nccl] [--device cpu|cuda]
     python3 scale/cli.py embed --model <dir> --texts <texts.json> --images a.png b.png
+    python3 scale/cli.py bench-step (--model <dir> | --config <config.json>) [--batch 64] [--steps 10] \
+        [--warmup 2] [--device cpu|cuda] [--threads n]
 
 Every command prints JSON on stdout; errors print one line on stderr and exit non-zero.
 """
@@ -114,6 +116,16 @@ def cmd_embed(args) -> int:
     return 0
 
 
+def cmd_bench_step(args) -> int:
+    from hardneg_scale.bench_step import bench_step
+
+    print(json.dumps(bench_step(
+        model_dir=args.model, config_path=args.config, batch=args.batch, steps=args.steps, warmup=args.warmup,
+        device=args.device, threads=args.threads,
+    )))
+    return 0
+
+
 def build_parser() -> Parser:
     parser = Parser(prog="scale/cli.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
@@ -146,13 +158,25 @@ def build_parser() -> Parser:
     embed.add_argument("--texts")
     embed.add_argument("--images", nargs="*", default=[])
     embed.set_defaults(run=cmd_embed)
+
+    bench = sub.add_parser("bench-step", help="time CE-CLIP training steps (npm run bench's PyTorch column)")
+    source = bench.add_mutually_exclusive_group(required=True)
+    source.add_argument("--model", help="HF model folder")
+    source.add_argument("--config", help="config.json of a model initialised at random")
+    bench.add_argument("--batch", type=int, default=64)
+    bench.add_argument("--steps", type=int, default=10)
+    bench.add_argument("--warmup", type=int, default=2)
+    bench.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
+    bench.add_argument("--threads", type=int, help="CPU threads (default: one per core)")
+    bench.set_defaults(run=cmd_bench_step)
     return parser
 
 
 def main(argv) -> int:
     try:
         args = build_parser().parse_args(argv)
-        for name, least in (("steps", 1), ("batch", 1), ("log_every", 1), ("checkpoint_every", 0), ("workers", 0)):
+        for name, least in (("steps", 1), ("batch", 1), ("log_every", 1), ("checkpoint_every", 0), ("workers", 0),
+                             ("warmup", 0), ("threads", 1)):
             value = getattr(args, name, None)
             if value is not None and value < least:
                 raise UsageError(f"--{name.replace('_', '-')} must be >= {least}, got {value}")

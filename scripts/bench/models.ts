@@ -9,6 +9,8 @@ export interface BenchModel {
   id: "default" | "fixture" | "small";
   label: string;
   spec: BenchModelSpec;
+  /** The HF folder the spec was read from (folder models), for PyTorch's bench-step. */
+  dir?: string;
 }
 
 const FIXTURE_DIR = "test/fixtures/hf_tiny_clip";
@@ -30,14 +32,14 @@ function folderSpec(dir: string): BenchModelSpec {
   return { kind: "files", files };
 }
 
-/** The app's default model (264k parameters: 32 px, patch 8, width 64, 2 layers per tower). */
+/** The app's default model, read from its folder at run time (its architecture may change). */
 export function defaultModel(): BenchModel {
-  return { id: "default", label: "shapes-clip (default)", spec: folderSpec(DEFAULT_DIR) };
+  return { id: "default", label: "shapes-clip (default)", spec: folderSpec(DEFAULT_DIR), dir: DEFAULT_DIR };
 }
 
 /** The HF fixture (32 px, widths 48/64, 2 layers). */
 export function fixtureModel(): BenchModel {
-  return { id: "fixture", label: "hf_tiny_clip (fixture)", spec: folderSpec(FIXTURE_DIR) };
+  return { id: "fixture", label: "hf_tiny_clip (fixture)", spec: folderSpec(FIXTURE_DIR), dir: FIXTURE_DIR };
 }
 
 const SMALL_CONTEXT = 24;

@@ -1,11 +1,12 @@
 /**
  * One Node benchmark case in its own process: reads {backend, spec} as JSON on stdin,
- * prints the StepBenchResult as JSON on stdout. A fresh process per case keeps the cases
- * independent: the wasm heap never shrinks, and after the earlier cases the large one
- * ran out of it.
+ * prints {results, wasm} as JSON on stdout (results: [fast] or [fast, straightforward], see
+ * benchPaths). A fresh process per case keeps the cases independent: the wasm heap never
+ * shrinks, and after the earlier cases the large one ran out of it. backend "webgpu" is
+ * Node's WebGPU through Dawn (src/cli/backend.ts).
  */
 import { selectNodeBackend } from "../../src/cli/backend.js";
-import { benchTrainingStep, type StepBenchSpec } from "../../src/core/train/benchStep.js";
+import { benchPaths, type StepBenchSpec } from "../../src/core/train/benchStep.js";
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -14,9 +15,14 @@ async function readStdin(): Promise<string> {
 }
 
 const { backend, spec } = JSON.parse(await readStdin()) as { backend: string; spec: StepBenchSpec };
-await selectNodeBackend(backend);
+try {
+  await selectNodeBackend(backend);
+} catch (e) {
+  process.stderr.write(`${(e as Error).message}\n`);
+  process.exit(2);
+}
 const tf = await import("@tensorflow/tfjs");
-const result = await benchTrainingStep(spec);
+const results = await benchPaths(spec);
 const wasm =
   backend === "wasm"
     ? {
@@ -24,4 +30,4 @@ const wasm =
         threads: await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT"),
       }
     : undefined;
-process.stdout.write(`${JSON.stringify({ result, wasm })}\n`);
+process.stdout.write(`${JSON.stringify({ results, wasm })}\n`);

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import type { StepBenchResult, StepBenchSpec } from "../../src/core/train/benchStep.js";
 
 export interface NodeCaseOutput {
-  result: StepBenchResult;
+  /** [fast] or [fast, straightforward] (benchPaths). */
+  results: StepBenchResult[];
   wasm?: { simd: boolean; threads: boolean };
 }
 

@@ -1,8 +1,17 @@
 import type { BenchModel } from "./models.js";
 
-export type BenchBackend = "wasm" | "cpu" | "webgpu";
-export const BENCH_BACKENDS: BenchBackend[] = ["wasm", "cpu", "webgpu"];
+/**
+ * wasm and cpu: tfjs in Node; wasm-worker: tfjs wasm in a module worker of headless Chromium
+ * (as the app trains); webgpu: Chromium's WebGPU (SwiftShader here); node-webgpu: Node's
+ * WebGPU through Dawn (a real GPU's Vulkan driver; none here).
+ */
+export type BenchBackend = "wasm" | "wasm-worker" | "cpu" | "webgpu" | "node-webgpu";
+export const BENCH_BACKENDS: BenchBackend[] = ["wasm", "wasm-worker", "cpu", "webgpu", "node-webgpu"];
 export const BENCH_BATCHES = [16, 64];
+/** Backends timed on both paths (fast and straightforward, interleaved) for the ratio. */
+export const PAIRED_BACKENDS: BenchBackend[] = ["wasm", "wasm-worker", "webgpu", "node-webgpu"];
+/** Backends whose fast path is the fused WebGPU kernels. */
+export const GPU_BACKENDS: BenchBackend[] = ["webgpu", "node-webgpu"];
 
 export interface BenchCase {
   model: BenchModel;
@@ -10,12 +19,12 @@ export interface BenchCase {
   batchSize: number;
   warmupSteps: number;
   timedSteps: number;
+  /** Timed steps of the straightforward path, measured with the fast one; absent: fast only. */
+  straightforwardSteps?: number;
   /** Why the case does not run (it still gets a row). */
   skip?: string;
   /** Shown next to the result, e.g. fewer steps than the others. */
   note?: string;
-  /** WebGPU only: the fused kernels (true) or the straightforward tfjs ops (false). */
-  fused?: boolean;
 }
 
 export interface PlanOptions {
@@ -32,41 +41,52 @@ export interface PlanOptions {
  * straightforward, with few steps.
  */
 const WEBGPU_QUICK = { warmupSteps: 1, timedSteps: 2 };
+/** Straightforward wasm steps are ~4x slower: a few timed steps by default. */
+const STRAIGHTFORWARD_STEPS = 3;
+/** The ~2M model's fast steps by default (a second or more each on wasm). */
+const LARGE_MODEL_STEPS = 5;
 
-/** Which (model, backend, batch) cases run, and with how many steps. */
+/** Which (backend, model, batch) cases run, and with how many steps. */
 export function planCases(models: BenchModel[], backends: BenchBackend[], options: PlanOptions): BenchCase[] {
   const cases: BenchCase[] = [];
   for (const backend of backends)
     for (const model of models)
       for (const batchSize of options.batches) {
-        const base = {
+        const base: BenchCase = {
           model,
           backend,
           batchSize,
           warmupSteps: options.warmupSteps,
           timedSteps: options.timedSteps,
         };
-        if (options.full || backend === "wasm") cases.push(base);
-        else if (backend === "cpu")
-          cases.push(
-            model.id === "fixture" && batchSize === 16
-              ? base
-              : { ...base, skip: "skipped: cpu is ~10x slower than wasm (--full runs it)" },
-          );
-        else if (model.id === "default" && batchSize === 16) {
-          const warmupSteps = Math.min(options.warmupSteps, WEBGPU_QUICK.warmupSteps);
-          const timedSteps = Math.min(options.timedSteps, WEBGPU_QUICK.timedSteps);
-          cases.push({ ...base, warmupSteps, timedSteps, note: "fewer steps (SwiftShader is slow)" });
-        } else cases.push({ ...base, skip: "skipped: slow on SwiftShader (--full runs it)" });
+        const notes: string[] = [];
+        if (!options.full && model.id === "small" && backend !== "node-webgpu" && backend !== "cpu") {
+          base.timedSteps = Math.min(options.timedSteps, LARGE_MODEL_STEPS);
+          base.warmupSteps = Math.min(options.warmupSteps, 2);
+          if (base.timedSteps < options.timedSteps) notes.push(`${base.timedSteps} fast steps (large model)`);
+        }
+        if (PAIRED_BACKENDS.includes(backend)) {
+          base.straightforwardSteps = options.full
+            ? base.timedSteps
+            : Math.min(base.timedSteps, STRAIGHTFORWARD_STEPS);
+          if (base.straightforwardSteps < base.timedSteps)
+            notes.push(`straightforward: ${base.straightforwardSteps} timed steps (slow path)`);
+        }
+        if (backend === "cpu" && !options.full && !(model.id === "fixture" && batchSize === 16)) {
+          cases.push({ ...base, skip: "skipped: cpu is ~10x slower than wasm (--full runs it)" });
+          continue;
+        }
+        if (backend === "webgpu" && !options.full) {
+          if (model.id !== "default" || batchSize !== 16) {
+            cases.push({ ...base, skip: "skipped: slow on SwiftShader (--full runs it)" });
+            continue;
+          }
+          base.warmupSteps = Math.min(options.warmupSteps, WEBGPU_QUICK.warmupSteps);
+          base.timedSteps = Math.min(options.timedSteps, WEBGPU_QUICK.timedSteps);
+          base.straightforwardSteps = base.timedSteps;
+          notes.splice(0, notes.length, "fewer steps (SwiftShader is slow)");
+        }
+        cases.push(notes.length > 0 ? { ...base, note: notes.join("; ") } : base);
       }
-  // WebGPU: every case twice, on the fused kernels and on the straightforward tfjs ops
-  // (bench.ts measures each pair in one interleaved run).
-  return cases.flatMap((c) =>
-    c.backend === "webgpu"
-      ? [
-          { ...c, fused: true },
-          { ...c, fused: false },
-        ]
-      : [c],
-  );
+  return cases;
 }

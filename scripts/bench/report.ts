@@ -1,4 +1,4 @@
-import type { BenchBackend } from "./plan.js";
+import { type BenchBackend, GPU_BACKENDS } from "./plan.js";
 
 /** One row of bench/results.json and of the printed table. */
 export interface BenchRow {
@@ -13,29 +13,39 @@ export interface BenchRow {
   kernels: number | null;
   /** GPU dispatches of one step (WebGPU), null elsewhere. */
   dispatches: number | null;
-  /** WebGPU: on the fused kernels (true) or the straightforward tfjs ops (false). */
+  /**
+   * Paired backends: the fast path (true: fused kernels on WebGPU, explicit-transpose
+   * products on wasm) or the straightforward tfjs ops (false).
+   */
   fused?: boolean;
   gflopPerStep: number;
   gflops: number | null;
   /** Live tensors equal after warm-up and after the timed steps. */
   tensorsFlat: boolean | null;
+  /** The same step in PyTorch on this machine (the faster of its runs), when torch is present. */
+  pytorchMs?: number | null;
+  /** How that PyTorch time was taken, e.g. "1 thread; 2 threads: 816 ms". */
+  pytorchDetail?: string;
   note?: string;
   skipped?: string;
   error?: string;
 }
 
-const fmt = (value: number | null, digits: number) =>
-  value === null
+const fmt = (value: number | null | undefined, digits: number) =>
+  value === null || value === undefined
     ? "-"
     : value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-const pathLabel = (r: BenchRow) =>
-  r.fused === undefined ? r.backend : `${r.backend} ${r.fused ? "fused" : "straightforward"}`;
+export function pathLabel(r: Pick<BenchRow, "backend" | "fused">): string {
+  if (r.fused === undefined) return r.backend;
+  if (!r.fused) return `${r.backend} straightforward`;
+  return `${r.backend} ${GPU_BACKENDS.includes(r.backend) ? "fused" : "fast"}`;
+}
 
 /**
- * "Fused vs straightforward" for a fused WebGPU row: how many times faster than its
- * straightforward twin (same model and batch), and its kernels and dispatches as a share
- * of the twin's.
+ * "vs straightforward" for a fast-path row: how many times faster than its straightforward
+ * twin (same model, backend and batch), and its kernels (and dispatches) as a share of the
+ * twin's.
  */
 export function fusedComparison(row: BenchRow, rows: BenchRow[]): string {
   if (!row.fused) return "-";
@@ -57,10 +67,22 @@ export function fusedComparison(row: BenchRow, rows: BenchRow[]): string {
   return parts.length > 0 ? parts.join(", ") : "-";
 }
 
+/** tfjs time / PyTorch time: "5.2x" (above 1: slower than PyTorch). */
+export function torchRatio(row: BenchRow): string {
+  if (!row.medianMs || !row.pytorchMs) return "-";
+  return `${(row.medianMs / row.pytorchMs).toFixed(1)}x`;
+}
+
+function torchCell(row: BenchRow): string {
+  if (row.pytorchMs === undefined) return "-";
+  if (row.pytorchMs === null) return row.pytorchDetail ?? "no PyTorch";
+  return `${fmt(row.pytorchMs, 0)}${row.pytorchDetail ? ` (${row.pytorchDetail})` : ""}`;
+}
+
 export function markdownTable(rows: BenchRow[]): string {
   const header =
-    "| model | params | backend | batch | ms/step (median) | timed steps | kernels/step | dispatches/step | GFLOP/step | GFLOP/s | fused vs straightforward | notes |";
-  const rule = "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---|";
+    "| model | params | backend | batch | ms/step (median) | timed steps | kernels/step | dispatches/step | GFLOP/step | GFLOP/s | vs straightforward | PyTorch ms/step | tfjs / PyTorch | notes |";
+  const rule = "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|";
   const lines = rows.map((r) => {
     const notes = [
       r.skipped,
@@ -71,7 +93,7 @@ export function markdownTable(rows: BenchRow[]): string {
       .filter(Boolean)
       .join("; ");
     const steps = r.skipped ? "-" : `${r.timedSteps} (+${r.warmupSteps} warm-up)`;
-    return `| ${r.model} | ${r.parameters === null ? "-" : r.parameters.toLocaleString("en-US")} | ${pathLabel(r)} | ${r.batchSize} | ${fmt(r.medianMs, 0)} | ${steps} | ${r.kernels ?? "-"} | ${r.dispatches ?? "-"} | ${fmt(r.gflopPerStep, 2)} | ${fmt(r.gflops, 2)} | ${fusedComparison(r, rows)} | ${notes} |`;
+    return `| ${r.model} | ${r.parameters === null ? "-" : r.parameters.toLocaleString("en-US")} | ${pathLabel(r)} | ${r.batchSize} | ${fmt(r.medianMs, 0)} | ${steps} | ${r.kernels ?? "-"} | ${r.dispatches ?? "-"} | ${fmt(r.gflopPerStep, 2)} | ${fmt(r.gflops, 2)} | ${fusedComparison(r, rows)} | ${torchCell(r)} | ${torchRatio(r)} | ${notes} |`;
   });
   return [header, rule, ...lines].join("\n");
 }

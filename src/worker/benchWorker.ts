@@ -1,7 +1,8 @@
 /// <reference lib="webworker" />
+import { setThreadsCount } from "@tensorflow/tfjs-backend-wasm";
 import * as Comlink from "comlink";
 import { loadClip } from "../core/clip/index.js";
-import { createStepTimer } from "../core/train/benchStep.js";
+import { benchPaths, createStepTimer, type StepBenchSpec } from "../core/train/benchStep.js";
 import { type BackendName, chooseBackend } from "./backend.js";
 
 /**
@@ -26,6 +27,16 @@ const api = {
       ? [a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(" ")
       : "";
     return { detail: report.detail ?? (adapterName || undefined), software: a?.isSoftware };
+  },
+
+  /**
+   * `npm run bench`'s Chromium-worker case: starts `backend` (wasm with `threads` threads
+   * when given; tfjs's default otherwise) and times `spec` as Node does (benchPaths).
+   */
+  async benchStep(backend: BackendName, spec: StepBenchSpec, threads?: number) {
+    if (threads) setThreadsCount(threads);
+    const report = await chooseBackend([backend]);
+    return { results: await benchPaths(spec), detail: report.detail };
   },
 
   /** One whole training step (upload, both towers, CE-CLIP, gradients, AdamW), in ms. */

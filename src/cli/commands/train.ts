@@ -3,6 +3,7 @@ import { findTrainDataSource } from "../../core/data/sources.js";
 import { getObjective } from "../../core/losses/registry.js";
 import { parseTrainConfig } from "../../core/train/config.js";
 import { parseCliArgs } from "../args.js";
+import { nodeBackendName } from "../backend.js";
 import { runTraining, type TrainRunHooks, type TrainRunOptions, type TrainSummary } from "../trainRun.js";
 import type { CliCommand } from "./types.js";
 
@@ -70,8 +71,7 @@ export function parseTrainArgs(args: string[]): TrainRunOptions {
   if (positionals.length > 0) throw new Error(`unexpected argument "${positionals[0]}"`);
   if (!values.model) throw new Error("--model <dir> is required");
   if (!values.out) throw new Error("--out <dir> is required");
-  if (values.backend !== undefined && values.backend !== "wasm" && values.backend !== "cpu")
-    throw new Error(`unknown backend "${values.backend}" (use wasm or cpu)`);
+  nodeBackendName(values.backend);
   const data = values.data ?? "shapes-train";
   findTrainDataSource(data);
   const objective = values.objective ?? "ceclip";

@@ -11,6 +11,7 @@ import {
   fusedPatchEmbedding,
   fusedTokenEmbedding,
 } from "./kernels/index.js";
+import { straightforwardOps } from "./kernels/switch.js";
 
 /**
  * The few building blocks of the CLIP forward pass, written so that every backend gets
@@ -24,6 +25,10 @@ import {
  *   `multiHeadAttention`, `embedTokens` and `withClassToken` run on the fused kernels of
  *   ./kernels/ (fewer, cheaper dispatches); every other backend, and WebGPU after
  *   `setFusedKernels(false)`, takes the plain ops below.
+ * - `setFusedKernels(false)` is the straightforward path on every backend, for comparison:
+ *   `linear` and `matMulFast` become plain `tf.matMul` with transpose flags and autodiff
+ *   gradients (attention's batched products are the same on both paths: measured on wasm,
+ *   no other formulation of them was faster; see README "Speed").
  */
 
 type CustomGradientFunc<T extends tf.Tensor> = Parameters<typeof tf.customGrad<T>>[0];
@@ -34,7 +39,7 @@ export function linear(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
   const [outDim, inDim] = (w as tf.Tensor2D).shape;
   const lead = x.shape.slice(0, -1);
   const x2 = x.reshape([-1, inDim]) as tf.Tensor2D;
-  let y = matMulWeightT(x2, w as tf.Tensor2D);
+  let y = straightforwardOps() ? tf.matMul(x2, w, false, true) : matMulWeightT(x2, w as tf.Tensor2D);
   if (b) y = tf.add(y, b);
   return y.reshape([...lead, outDim]);
 }
@@ -55,7 +60,11 @@ const matMulWeightT = tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, save: tf.G
 }) as unknown as CustomGradientFunc<tf.Tensor2D>) as (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
 
 /** a @ b for 2-D operands, gradients via explicit transposes (see the file comment). */
-export const matMulFast = tf.customGrad(((a: tf.Tensor2D, b: tf.Tensor2D, save: tf.GradSaveFunc) => {
+export function matMulFast(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  return straightforwardOps() ? tf.matMul(a, b) : matMulExplicitT(a, b);
+}
+
+const matMulExplicitT = tf.customGrad(((a: tf.Tensor2D, b: tf.Tensor2D, save: tf.GradSaveFunc) => {
   save([a, b]);
   return {
     value: tf.matMul(a, b),

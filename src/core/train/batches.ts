@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
-import { patchifyHost, type TokenBatch } from "../clip/model.js";
+import { straightforwardOps } from "../clip/kernels/switch.js";
+import { patchify, patchifyHost, type TokenBatch } from "../clip/model.js";
 import { type PreprocessOptions, preprocessImage, type RgbaImage } from "../clip/preprocess.js";
 import { createRng } from "../clip/random.js";
 import type { ClipTokenizer } from "../clip/tokenizer.js";
@@ -91,6 +92,9 @@ export function imagePatches(
   const pixelData = new Float32Array(images.length * 3 * size * size);
   for (const [i, image] of images.entries())
     pixelData.set(preprocessImage(image, preprocess), i * 3 * size * size);
+  // The straightforward path (setFusedKernels(false), for comparison) patchifies on the backend.
+  if (straightforwardOps())
+    return tf.tidy(() => patchify(tf.tensor4d(pixelData, [images.length, 3, size, size]), patchSize));
   return tf.tensor3d(patchifyHost(pixelData, images.length, size, patchSize), [
     images.length,
     (size / patchSize) ** 2,

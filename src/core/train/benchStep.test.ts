@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readFolder, TINY_CLIP_DIR } from "../clip/testing.js";
-import { benchTrainingStep, median } from "./benchStep.js";
+import { benchPaths, benchTrainingStep, median } from "./benchStep.js";
 
 const base64Folder = (dir: string) =>
   Object.fromEntries(
@@ -33,5 +33,24 @@ describe("benchTrainingStep (cpu, tiny fixture model)", () => {
     expect(result.medianMs).toBe((result.msPerStep[0] + result.msPerStep[1]) / 2);
     expect(result.kernels).toBeGreaterThan(1000);
     expect(result.tensorsAfterTimed).toBe(result.tensorsAfterWarmup);
+  });
+
+  it("benchPaths times the fast and the straightforward path of the same step, in alternation", async () => {
+    const [fast, plain] = await benchPaths({
+      model: { kind: "files", files: base64Folder(TINY_CLIP_DIR) },
+      batchSize: 2,
+      warmupSteps: 1,
+      timedSteps: 2,
+      straightforwardSteps: 1,
+      profile: true,
+    });
+    expect([fast.path, plain.path]).toEqual(["fast", "straightforward"]);
+    expect(fast.msPerStep).toHaveLength(2);
+    expect(plain.msPerStep).toHaveLength(1);
+    expect(fast.parameters).toBe(162_369);
+    expect(plain.parameters).toBe(162_369);
+    // The straightforward path uses transpose flags: fewer kernels (no explicit transposes).
+    expect(plain.kernels).toBeLessThan(fast.kernels as number);
+    expect(fast.tensorsAfterTimed).toBe(fast.tensorsAfterWarmup);
   });
 });

@@ -9,6 +9,7 @@ import {
   fusedKernelsSetting,
   setFusedKernels,
 } from "../clip/kernels/index.js";
+import { straightforwardOps } from "../clip/kernels/switch.js";
 import { shapesExampleSource } from "../data/shapesWorld/source.js";
 import type { ExampleSource } from "./batches.js";
 import { parseTrainConfig } from "./config.js";
@@ -36,6 +37,11 @@ export interface StepBenchSpec {
   profile: boolean;
   /** Fused WebGPU kernels for this run (default: the current setting; see clip/kernels). */
   fused?: FusedSetting;
+  /**
+   * benchPaths: also time the straightforward path (setFusedKernels(false)) with this many
+   * timed steps (and at most one warm-up), interleaved with the fast path's steps.
+   */
+  straightforwardSteps?: number;
 }
 
 export interface StepBenchResult {
@@ -52,6 +58,8 @@ export interface StepBenchResult {
   dispatches: number | null;
   /** Whether the model ran on the fused WebGPU kernels. */
   fused: boolean;
+  /** The fast path (default) or the straightforward one (setFusedKernels(false)). */
+  path?: "fast" | "straightforward";
   /** Live tensors after the warm-up and after the timed steps: equal when nothing leaks. */
   tensorsAfterWarmup: number;
   tensorsAfterTimed: number;
@@ -146,12 +154,90 @@ export async function benchTrainingStep(spec: StepBenchSpec): Promise<StepBenchR
       kernels,
       dispatches,
       fused: fusedKernelsActive(),
+      path: straightforwardOps() ? "straightforward" : "fast",
       tensorsAfterWarmup,
       tensorsAfterTimed,
     };
   } finally {
     trainer.dispose();
     disposeClip(model);
+    setFusedKernels(previousFused);
+  }
+}
+
+/**
+ * The fast path and, when `spec.straightforwardSteps` is set, the straightforward path
+ * (setFusedKernels(false)) of the same step, timed in alternation so that other load on
+ * the machine weighs on both alike: [fast] or [fast, straightforward].
+ */
+export async function benchPaths(spec: StepBenchSpec): Promise<StepBenchResult[]> {
+  const slowSteps = spec.straightforwardSteps ?? 0;
+  if (slowSteps < 1) return [await benchTrainingStep(spec)];
+  const previousFused = fusedKernelsSetting();
+  const onWebgpu = tf.getBackend() === "webgpu";
+  if (onWebgpu) countBackendDispatches(tf.backend());
+  const paths: FusedSetting[] = ["auto", false];
+  const runs: (ReturnType<typeof createStepTimer> & { model: LoadedClip })[] = [];
+  const on = async <T>(i: number, f: () => Promise<T>): Promise<T> => {
+    setFusedKernels(paths[i]);
+    try {
+      return await f();
+    } finally {
+      setFusedKernels(previousFused);
+    }
+  };
+  try {
+    for (const i of [0, 1]) {
+      const model = await loadBenchModel(spec.model);
+      runs.push({ model, ...(await on(i, async () => createStepTimer(model, spec.batchSize))) });
+    }
+    const time = (i: number) => on(i, () => runs[i].timeStep());
+    for (let s = 0; s < spec.warmupSteps; s++) {
+      await time(0);
+      if (s < 1) await time(1);
+    }
+    const tensorsAfterWarmup = tf.memory().numTensors;
+    const msPerStep: number[][] = [[], []];
+    for (let s = 0; s < Math.max(spec.timedSteps, slowSteps); s++) {
+      if (s < slowSteps) msPerStep[1].push(await time(1));
+      if (s < spec.timedSteps) msPerStep[0].push(await time(0));
+    }
+    const tensorsAfterTimed = tf.memory().numTensors;
+    const results: StepBenchResult[] = [];
+    for (const [i, { trainer }] of runs.entries()) {
+      let kernels: number | null = null;
+      let dispatches: number | null = null;
+      if (spec.profile) {
+        const before = dispatchesSoFar();
+        const info = await on(i, async () => {
+          const profile = await tf.profile(() => trainer.step());
+          await trainer.readMetrics();
+          return profile;
+        });
+        kernels = info.kernels.length;
+        if (onWebgpu) dispatches = dispatchesSoFar() - before;
+      }
+      results.push({
+        backend: tf.getBackend(),
+        parameters: trainer.trainableParameterCount,
+        batchSize: spec.batchSize,
+        textsPerStep: spec.batchSize * (1 + trainer.numNegativeTypes),
+        msPerStep: msPerStep[i],
+        medianMs: median(msPerStep[i]),
+        kernels,
+        dispatches,
+        fused: await on(i, async () => fusedKernelsActive()),
+        path: i === 0 ? "fast" : "straightforward",
+        tensorsAfterWarmup,
+        tensorsAfterTimed,
+      });
+    }
+    return results;
+  } finally {
+    for (const { trainer, model } of runs) {
+      trainer.dispose();
+      disposeClip(model);
+    }
     setFusedKernels(previousFused);
   }
 }

@@ -1,5 +1,5 @@
 import type { ExampleSource } from "../../train/batches.js";
-import { sampleAt } from "./dataset.js";
+import { type ShapesWorldOptions, sampleAt } from "./dataset.js";
 import { NEGATIVE_TYPES } from "./negatives.js";
 import type { Split } from "./types.js";
 
@@ -13,6 +13,8 @@ export function shapesExampleSource(request: {
   size: number;
   imageSize: number;
   startIndex?: number;
+  /** Scene and caption options (default: the world's defaults, as the benchmark uses). */
+  options?: Partial<ShapesWorldOptions>;
 }): ExampleSource {
   const start = request.startIndex ?? 0;
   return {
@@ -22,7 +24,7 @@ export function shapesExampleSource(request: {
     get(index: number) {
       if (index < 0 || index >= request.size)
         throw new RangeError(`example ${index} outside 0..${request.size - 1}`);
-      const s = sampleAt(request.split, request.seed, start + index, request.imageSize);
+      const s = sampleAt(request.split, request.seed, start + index, request.imageSize, request.options);
       return { image: s.image, caption: s.caption, negatives: s.negatives, negativeMask: s.negativeMask };
     },
   };
