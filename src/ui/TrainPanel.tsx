@@ -3,15 +3,8 @@ import { useClipStore } from "../state/clipStore.js";
 import { useTrainingStore } from "../state/trainingStore.js";
 import { BackendChoice } from "./BackendChoice.js";
 import { EvalChart, LossChart, OptimChart, ThresholdChart, ViolationChart } from "./charts/index.js";
+import { formatEta } from "./format.js";
 import { Later, STAGGER_MS, useStaggered } from "./stagger.js";
-
-function formatEta(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return "–";
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  if (h > 0) return `${h} h ${m} min`;
-  return m > 0 ? `${m} min ${Math.round(seconds % 60)} s` : `${Math.round(seconds)} s`;
-}
 
 /** Backend and GPU adapter of the worker, as one line (the header badge has the test ids). */
 function DeviceLine() {

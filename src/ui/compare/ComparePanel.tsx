@@ -5,10 +5,10 @@ import { BASE_MODEL_RUN, isFinished, queueProgress } from "../../state/compareQu
 import { hydrateCompareStore, useCompareStore } from "../../state/compareStore.js";
 import { OBJECTIVE_CHOICES } from "../../state/runConfig.js";
 import { negativeTypeNameLabel } from "../charts/series.js";
+import { formatEta } from "../format.js";
 import { CompareSettingsForm } from "./CompareSettingsForm.js";
 import { CompareTable } from "./CompareTable.js";
 import { compareRows, objectiveLabel } from "./compareRows.js";
-import { formatEta } from "./format.js";
 import { OverlayChart } from "./OverlayChart.js";
 import {
   heldoutMetrics,

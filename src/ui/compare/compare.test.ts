@@ -9,9 +9,9 @@ import {
   DEFAULT_COMPARE_SETTINGS,
 } from "../../state/compareQueue.js";
 import { HELDOUT, step } from "../../state/compareTesting.js";
+import { formatEta } from "../format.js";
 import { CompareTable } from "./CompareTable.js";
 import { compareCsv, compareRows, LOSS_WINDOW, typeNames } from "./compareRows.js";
-import { formatEta } from "./format.js";
 import { heldoutMetrics, heldoutPoints, lossMetrics, lossPoints, overlayRows } from "./overlay.js";
 import { QueueList } from "./QueueList.js";
 
