@@ -3,7 +3,8 @@
  * ablation on the shapes world (same seed, steps and batch for all), evaluates each on the
  * held-out split, prints a markdown table and writes reproduce/results.json.
  *
- *   npm run reproduce [-- --steps 1000 --decay-steps 2000 --batch 64 --parallel 2 --n 500]
+ *   npm run reproduce [-- --steps 1500 --decay-steps 2000 --batch 64 --parallel 2 --n 500]
+ *                    [--finetune-scenes two-objects|world] [--extended] [--only ceclip,negclip]
  *
  * Runs are independent processes (tfjs wasm is single-threaded here), `--parallel` at a time.
  * One run alone: `npx tsx scripts/reproduce.ts --run ceclip --out <file>`.
@@ -70,7 +71,7 @@ const RUNS: RunSpec[] = [
 
 const { values } = parseArgs({
   options: {
-    steps: { type: "string", default: "1000" },
+    steps: { type: "string", default: "1500" },
     "decay-steps": { type: "string", default: "2000" },
     batch: { type: "string", default: "64" },
     lr: { type: "string", default: "1e-3" },
