@@ -30,7 +30,7 @@ import { NEGATIVE_TYPES } from "../src/core/data/shapesWorld/negatives.js";
 import type { StepBenchResult, StepBenchSpec } from "../src/core/train/benchStep.js";
 import { runLoadSection } from "./bench/load.js";
 import { loadTable } from "./bench/loadStats.js";
-import { type BenchModel, defaultModel, fixtureModel, smallModel } from "./bench/models.js";
+import { type BenchModel, benchEnvironment, defaultModel, fixtureModel, smallModel } from "./bench/models.js";
 import { runNodeCase } from "./bench/nodeRunner.js";
 import {
   BENCH_BACKENDS,
@@ -179,15 +179,7 @@ async function main() {
   });
   const batches = values.batches.split(",").map((b) => positiveInt("batches", b, 1));
   const cases = planCases(models, backends, { warmupSteps, timedSteps, full: values.full, batches });
-  const environment: Record<string, unknown> = {
-    date: new Date().toISOString(),
-    node: process.version,
-    cpu: cpus()[0]?.model,
-    cores: cpus().length,
-    // Other work on the machine skews timings: recorded with the results.
-    loadAverage1m: Number(loadavg()[0].toFixed(2)),
-    tfjs: tf.version.tfjs,
-  };
+  const environment = benchEnvironment(tf.version.tfjs);
   const torch = values["no-torch"] ? { missing: "--no-torch" } : torchAvailable();
   environment.pytorch = torch.version ?? `no PyTorch (${torch.missing})`;
   log(

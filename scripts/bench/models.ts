@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { writeTokenizerFiles } from "../../src/core/clip/tokenizer.js";
 import { buildWordVocabulary } from "../../src/core/clip/vocabulary.js";
@@ -33,8 +34,20 @@ function folderSpec(dir: string): BenchModelSpec {
 }
 
 /** The app's default model, read from its folder at run time (its architecture may change). */
-export function defaultModel(): BenchModel {
-  return { id: "default", label: "shapes-clip (default)", spec: folderSpec(DEFAULT_DIR), dir: DEFAULT_DIR };
+export function defaultModel(dir = DEFAULT_DIR): BenchModel {
+  return { id: "default", label: "shapes-clip (default)", spec: folderSpec(dir), dir };
+}
+
+/** Where and with what a bench ran: other load on the machine skews timings, so it is recorded. */
+export function benchEnvironment(tfjsVersion: string): Record<string, unknown> {
+  return {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpu: cpus()[0]?.model,
+    cores: cpus().length,
+    loadAverage1m: Number(loadavg()[0].toFixed(2)),
+    tfjs: tfjsVersion,
+  };
 }
 
 /** The HF fixture (32 px, widths 48/64, 2 layers). */

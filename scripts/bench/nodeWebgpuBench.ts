@@ -9,14 +9,12 @@
  *   bash run.sh [--model shapes-clip] [--batches 16,64] [--steps 20] [--warmup 3]
  *               [--straightforward-steps 5] [--out results.json] [--no-torch]
  */
-import { readFileSync, writeFileSync } from "node:fs";
-import { cpus, loadavg } from "node:os";
-import { join } from "node:path";
+import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import { selectNodeBackend } from "../../src/cli/backend.js";
 import { benchPaths } from "../../src/core/train/benchStep.js";
-import type { BenchModel } from "./models.js";
+import { benchEnvironment, defaultModel } from "./models.js";
 import type { BenchCase } from "./plan.js";
 import { runTorchStep, type TorchStep, torchAvailable } from "./pytorch.js";
 import { type BenchRow, markdownTable } from "./report.js";
@@ -38,32 +36,9 @@ process.env.HARDNEG_PYTHON ??= "python3";
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const int = (text: string) => Number.parseInt(text, 10);
 
-const FILES = [
-  "config.json",
-  "model.safetensors",
-  "tokenizer.json",
-  "tokenizer_config.json",
-  "vocab.json",
-  "merges.txt",
-];
-const model: BenchModel = {
-  id: "default",
-  label: "shapes-clip (default)",
-  dir: values.model,
-  spec: {
-    kind: "files",
-    files: Object.fromEntries(FILES.map((f) => [f, readFileSync(join(values.model, f)).toString("base64")])),
-  },
-};
+const model = defaultModel(values.model);
 
-const environment: Record<string, unknown> = {
-  date: new Date().toISOString(),
-  node: process.version,
-  cpu: cpus()[0]?.model,
-  cores: cpus().length,
-  loadAverage1m: Number(loadavg()[0].toFixed(2)),
-  tfjs: tf.version.tfjs,
-};
+const environment = benchEnvironment(tf.version.tfjs);
 const rows: BenchRow[] = [];
 const pytorch: TorchStep[] = [];
 const cases: BenchCase[] = values.batches.split(",").map((b) => ({
