@@ -44,7 +44,8 @@ function withField(path: string, rawValue: string): string {
   const marker = "__FUZZ_VALUE__";
   if (tail) (copy[head] as Json)[tail] = marker;
   else copy[head] = marker;
-  return JSON.stringify(copy).replace(`"${marker}"`, rawValue);
+  // A replacer function: a string would read "$&" and the like in rawValue as patterns.
+  return JSON.stringify(copy).replace(`"${marker}"`, () => rawValue);
 }
 
 const notANumber = fc.constantFrom('"8"', "true", "null", "{}", "[]", '"quick_gelu"');
