@@ -145,10 +145,12 @@ test("open, measure the backends, train CE-CLIP on the fastest, inspect, export 
       "aria-label",
       /Thresholds and gaps of 4 negative types over (\d{2,}) steps/,
     );
-    const plotted = Number(
-      /over (\d+) steps/.exec((await thresholds.locator("figure").getAttribute("aria-label")) ?? "")?.[1],
-    );
-    expect(plotted).toBeGreaterThanOrEqual(MIN_STEPS - 5);
+    // The charts take metrics in batches (once a second, staggered): poll until they catch up.
+    const plotted = async () =>
+      Number(
+        /over (\d+) steps/.exec((await thresholds.locator("figure").getAttribute("aria-label")) ?? "")?.[1],
+      );
+    await expect.poll(plotted, { timeout: 30_000 }).toBeGreaterThanOrEqual(MIN_STEPS - 5);
     await expect(thresholds.locator("path.recharts-curve").first()).toHaveAttribute("d", /^M[\d.,-]+L/);
   });
   await page.getByRole("button", { name: "Pause" }).click();
