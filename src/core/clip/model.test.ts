@@ -9,6 +9,7 @@ import {
   patchify,
   patchifyHost,
   poolingPositions,
+  trimTrailingPadding,
 } from "./model.js";
 import { maxAbsDiff, readFolder, readJson, TINY_CLIP_DIR } from "./testing.js";
 
@@ -66,14 +67,41 @@ describe("CLIP forward parity with HF transformers (tiny fixture, cpu backend)",
       const image = encodeImagePixels(model.params, model.config, tf.tensor4d(expected.pixel_values));
       return [text.tokens(), image.tokens(), text.features];
     });
-    expect(out[0].shape).toEqual([7, 16, 32]);
+    // Text tokens stop after the batch's last end-of-text (trailing padding is not computed).
+    const positions = poolingPositions(textBatch(), model.config.text_config.eos_token_id);
+    expect(out[0].shape).toEqual([7, Math.max(...positions) + 1, 32]);
     expect(out[1].shape).toEqual([5, 16, 32]);
     // The pooled feature is the token output at the end-of-text position.
-    const positions = poolingPositions(textBatch(), model.config.text_config.eos_token_id);
     const tokens = out[0].arraySync() as number[][][];
     const pooled = out[2].arraySync() as number[][];
     for (let b = 0; b < 7; b++) expect(maxAbsDiff(tokens[b][positions[b]], pooled[b])).toBeLessThan(1e-6);
     tf.dispose(out);
+  });
+
+  it("padding after the batch's longest text is not computed and changes no feature", () => {
+    const eos = model.config.text_config.eos_token_id;
+    const all = textBatch();
+    const positions = poolingPositions(all, eos);
+    // The fixture's shorter texts alone: their batch ends in columns of padding only.
+    const rows = [...positions.keys()].filter((b) => positions[b] < 14);
+    const batch = {
+      ids: Int32Array.from(
+        rows.flatMap((b) => Array.from(all.ids.subarray(b * all.length, (b + 1) * all.length))),
+      ),
+      batch: rows.length,
+      length: all.length,
+    };
+    const cut = trimTrailingPadding(batch, poolingPositions(batch, eos));
+    expect(cut.length).toBe(Math.max(...rows.map((b) => positions[b])) + 1);
+    expect(cut.length).toBeLessThan(all.length);
+    const [full, tokens] = tf.tidy(() => {
+      const out = encodeTextTokens(model.params, model.config, batch);
+      return [out.features, out.tokens()];
+    });
+    expect(tokens.shape[1]).toBe(cut.length);
+    const expectedRows = rows.flatMap((b) => expected.text_features[b]);
+    expect(maxAbsDiff(full.dataSync(), expectedRows)).toBeLessThan(1e-4);
+    tf.dispose([full, tokens]);
   });
 
   it("pooling: first eos position, or argmax for legacy eos_token_id 2", () => {

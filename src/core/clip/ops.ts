@@ -12,6 +12,7 @@ import {
   fusedTokenEmbedding,
 } from "./kernels/index.js";
 import { straightforwardOps } from "./kernels/switch.js";
+import { batchMatMul, installWasmKernels } from "./kernels/wasm/index.js";
 
 /**
  * The few building blocks of the CLIP forward pass, written so that every backend gets
@@ -27,8 +28,8 @@ import { straightforwardOps } from "./kernels/switch.js";
  *   `setFusedKernels(false)`, takes the plain ops below.
  * - `setFusedKernels(false)` is the straightforward path on every backend, for comparison:
  *   `linear` and `matMulFast` become plain `tf.matMul` with transpose flags and autodiff
- *   gradients (attention's batched products are the same on both paths: measured on wasm,
- *   no other formulation of them was faster; see README "Speed").
+ *   gradients, and attention's batched products plain `tf.matMul` (on wasm the fast path
+ *   runs them on our SIMD kernel, kernels/wasm/batchMatMul.ts).
  */
 
 type CustomGradientFunc<T extends tf.Tensor> = Parameters<typeof tf.customGrad<T>>[0];
@@ -177,15 +178,16 @@ export function attentionHeads(
   const headDim = width / heads;
   const split = (t: tf.Tensor) =>
     t.reshape([batch, length, heads, headDim]).transpose([0, 2, 1, 3]) as tf.Tensor4D;
-  let scores = tf.matMul(tf.mul(split(q), headDim ** -0.5) as tf.Tensor4D, split(k), false, true);
+  let scores = batchMatMul(tf.mul(split(q), headDim ** -0.5) as tf.Tensor4D, split(k), false, true);
   if (additiveMask) scores = tf.add(scores, additiveMask);
-  const context = tf.matMul(tf.softmax(scores), split(v)).transpose([0, 2, 1, 3]);
+  const context = batchMatMul(tf.softmax(scores) as tf.Tensor4D, split(v)).transpose([0, 2, 1, 3]);
   return context.reshape([batch, length, width]);
 }
 
 /** Multi-head attention on packed projections qkv = [B, L, 3W] (see denseParts); [B, L, W]. */
 export function multiHeadAttention(qkv: tf.Tensor3D, heads: number, causal: boolean): tf.Tensor3D {
   if (fusedKernelsActive()) return fusedAttention(qkv, heads, causal);
+  installWasmKernels(); // tf.split and the saved tensors' clones (kernels/wasm/kernelFixes.ts)
   const [q, k, v] = tf.split(qkv, 3, -1);
   return attentionHeads(q, k, v, heads, causal ? causalMask(qkv.shape[1]) : undefined);
 }

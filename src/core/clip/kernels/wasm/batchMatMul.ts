@@ -1,0 +1,156 @@
+import * as tf from "@tensorflow/tfjs";
+import { straightforwardOps } from "../switch.js";
+import { BATCH_MAT_MUL_WASM, BATCH_MAT_MUL_WASM_SHARED } from "./batchMatMulBinary.js";
+
+/**
+ * Batched matrix products on tfjs-backend-wasm through our own wasm-SIMD kernel
+ * (batchMatMul.as.ts). tfjs-wasm sends only batch-1 products to XNNPACK and runs batched
+ * ones in a scalar loop; attention's many small products (one per sample and head) ran at
+ * ~2 GFLOP/s there, 4-8x slower than this kernel (`npm run bench`). The kernel reads and
+ * writes tfjs's own wasm memory (it imports it), so nothing is copied. Same summation
+ * order as tfjs's loop: results are identical.
+ *
+ * Other backends, the straightforward path (setFusedKernels(false)), broadcast batches and
+ * a wasm build the module cannot link to (no SIMD) take tf.matMul.
+ */
+
+const KERNEL = "HardNegBatchMatMulSimd";
+
+type KernelFunction = (
+  a: number,
+  b: number,
+  c: number,
+  batch: number,
+  m: number,
+  k: number,
+  n: number,
+  transposeA: number,
+  transposeB: number,
+  scratch: number,
+) => void;
+
+/** The parts of tfjs-backend-wasm's BackendWasm the kernel uses. */
+interface WasmBackend {
+  wasm: {
+    asm?: { memory?: WebAssembly.Memory };
+    _malloc(bytes: number): number;
+    _free(pointer: number): void;
+  };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } };
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+}
+
+/** One instance per tfjs memory (a new wasm backend has a new one); null where it cannot link. */
+const instances = new WeakMap<WebAssembly.Memory, KernelFunction | null>();
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** Instantiates the kernel on `memory` (plain or shared build to match); null if it cannot. */
+export function instantiateBatchMatMul(memory: WebAssembly.Memory): KernelFunction | null {
+  const shared = typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer;
+  try {
+    // ~1 KB: synchronous compilation is allowed on every thread.
+    const module = new WebAssembly.Module(
+      decodeBase64(shared ? BATCH_MAT_MUL_WASM_SHARED : BATCH_MAT_MUL_WASM),
+    );
+    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    return instance.exports.batchMatMul as KernelFunction;
+  } catch {
+    return null; // no wasm SIMD here, or a memory the build cannot import
+  }
+}
+
+function kernelFor(backend: WasmBackend): KernelFunction | null {
+  const memory = backend.wasm.asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory)) return null;
+  if (!instances.has(memory)) instances.set(memory, instantiateBatchMatMul(memory));
+  return instances.get(memory) ?? null;
+}
+
+interface Dims {
+  batch: number;
+  m: number;
+  k: number;
+  n: number;
+}
+
+function dimsOf(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean): Dims {
+  const [ra, rb] = [a.shape.length, b.shape.length];
+  const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
+  const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
+  const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+  const batch = a.shape.slice(0, -2).reduce((x, y) => x * y, 1);
+  return { batch, m, k, n };
+}
+
+function registerKernel(): void {
+  if (tf.getKernel(KERNEL, "wasm")) return;
+  tf.registerKernel({
+    kernelName: KERNEL,
+    backendName: "wasm",
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const wasm = backend as unknown as WasmBackend;
+      const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+      const transposeA = attrs?.transposeA === true;
+      const transposeB = attrs?.transposeB === true;
+      const { batch, m, k, n } = dimsOf(a, b, transposeA, transposeB);
+      const kernel = kernelFor(wasm);
+      if (!kernel) throw new Error(`${KERNEL}: the wasm kernel is not available`);
+      const out = wasm.makeOutput([...a.shape.slice(0, -2), m, n], "float32");
+      const scratch = transposeB ? wasm.wasm._malloc(Math.max(4, k * n * 4)) : 0;
+      const offset = (t: tf.TensorInfo) => wasm.dataIdMap.get(t.dataId).memoryOffset;
+      kernel(offset(a), offset(b), offset(out), batch, m, k, n, +transposeA, +transposeB, scratch);
+      if (scratch) wasm.wasm._free(scratch);
+      return out;
+    },
+  });
+  // d(op(A) op(B)), written with the same kernel (transpose flags cost nothing here).
+  tf.registerGradient({
+    kernelName: KERNEL,
+    inputsToSave: ["a", "b"],
+    gradFunc: (dy, saved, attrs) => {
+      const [a, b] = saved;
+      const dc = dy as tf.Tensor;
+      const ta = attrs.transposeA === true;
+      const tb = attrs.transposeB === true;
+      if (!ta && !tb) return { a: () => product(dc, b, false, true), b: () => product(a, dc, true, false) };
+      if (!ta && tb) return { a: () => product(dc, b, false, false), b: () => product(dc, a, true, false) };
+      if (ta && !tb) return { a: () => product(b, dc, false, true), b: () => product(a, dc, false, false) };
+      return { a: () => product(b, dc, true, true), b: () => product(dc, a, true, true) };
+    },
+  });
+}
+
+function product(a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean): tf.Tensor {
+  return tf.engine().runKernel(KERNEL, { a, b }, { transposeA, transposeB }) as tf.Tensor;
+}
+
+/** Whether `batchMatMul` takes the SIMD kernel for these operands on the current backend. */
+export function simdBatchMatMulApplies(
+  a: tf.Tensor,
+  b: tf.Tensor,
+  transposeA = false,
+  transposeB = false,
+): boolean {
+  if (straightforwardOps() || tf.getBackend() !== "wasm") return false;
+  if (a.rank < 3 || a.rank !== b.rank || a.dtype !== "float32" || b.dtype !== "float32") return false;
+  if (a.shape.slice(0, -2).some((d, i) => d !== b.shape[i]) || a.size === 0 || b.size === 0) return false;
+  // Mismatched inner sizes go to tf.matMul, which says so.
+  const innerA = a.shape[a.rank - (transposeA ? 2 : 1)];
+  const innerB = b.shape[b.rank - (transposeB ? 1 : 2)];
+  if (innerA !== innerB) return false;
+  return kernelFor(tf.backend() as unknown as WasmBackend) !== null;
+}
+
+/** tf.matMul(a, b, transposeA, transposeB) for batched operands of equal batch shape. */
+export function batchMatMul<T extends tf.Tensor>(a: T, b: T, transposeA = false, transposeB = false): T {
+  if (!simdBatchMatMulApplies(a, b, transposeA, transposeB))
+    return tf.matMul(a, b, transposeA, transposeB) as T;
+  registerKernel();
+  return product(a, b, transposeA, transposeB) as T;
+}
