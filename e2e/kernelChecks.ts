@@ -3,22 +3,10 @@
  * WebGPU adapter): the same computation with the fused kernels switched on and off.
  */
 import * as tf from "@tensorflow/tfjs";
-import { disposeClip, type LoadedClip, loadClip } from "../src/core/clip/index.js";
-import {
-  countBackendDispatches,
-  dispatchesSoFar,
-  fusedKernelsSetting,
-  setFusedKernels,
-} from "../src/core/clip/kernels/index.js";
+import { disposeClip, loadClip } from "../src/core/clip/index.js";
+import { fusedKernelsSetting, setFusedKernels } from "../src/core/clip/kernels/index.js";
 import { shapesExampleSource } from "../src/core/data/shapesWorld/source.js";
 import { FlatAdamW } from "../src/core/train/adamw.js";
-import {
-  createStepTimer,
-  loadBenchModel,
-  median,
-  type StepBenchResult,
-  type StepBenchSpec,
-} from "../src/core/train/benchStep.js";
 import { parseTrainConfig } from "../src/core/train/config.js";
 import { Trainer } from "../src/core/train/trainer.js";
 
@@ -204,47 +192,4 @@ export async function trainingStepFusedVersusPlain(batchSize: number): Promise<T
     kernels: [runs[0].kernels, runs[1].kernels],
     tensorsLeaked: tf.memory().numTensors - before,
   };
-}
-
-/**
- * `npm run bench`'s WebGPU case: the same training step on the fused kernels and on the
- * straightforward ops, timed in alternation so that other load on the machine (large and
- * variable on shared CI machines) weighs on both alike. Returns [fused, straightforward].
- */
-export async function interleavedFusedBench(spec: StepBenchSpec): Promise<StepBenchResult[]> {
-  countBackendDispatches(tf.backend());
-  const paths = [true, false];
-  const runs: (ReturnType<typeof createStepTimer> & { model: LoadedClip })[] = [];
-  for (const _ of paths) {
-    const model = await loadBenchModel(spec.model);
-    runs.push({ model, ...createStepTimer(model, spec.batchSize) });
-  }
-  const time = (i: number) => withFused(paths[i], () => runs[i].timeStep());
-  for (let step = 0; step < spec.warmupSteps; step++) for (const i of [0, 1]) await time(i);
-  const tensorsAfterWarmup = tf.memory().numTensors;
-  const msPerStep: number[][] = [[], []];
-  for (let step = 0; step < spec.timedSteps; step++) for (const i of [1, 0]) msPerStep[i].push(await time(i));
-  const tensorsAfterTimed = tf.memory().numTensors;
-  const results: StepBenchResult[] = [];
-  for (const [i, { trainer, model }] of runs.entries()) {
-    const before = dispatchesSoFar();
-    const info = await withFused(paths[i], () => tf.profile(() => trainer.step()));
-    await trainer.readMetrics();
-    results.push({
-      backend: tf.getBackend(),
-      parameters: trainer.trainableParameterCount,
-      batchSize: spec.batchSize,
-      textsPerStep: spec.batchSize * (1 + trainer.numNegativeTypes),
-      msPerStep: msPerStep[i],
-      medianMs: median(msPerStep[i]),
-      kernels: info.kernels.length,
-      dispatches: dispatchesSoFar() - before,
-      fused: paths[i],
-      tensorsAfterWarmup,
-      tensorsAfterTimed,
-    });
-    trainer.dispose();
-    disposeClip(model);
-  }
-  return results;
 }

@@ -121,7 +121,7 @@ def cmd_bench_step(args) -> int:
 
     print(json.dumps(bench_step(
         model_dir=args.model, config_path=args.config, batch=args.batch, steps=args.steps, warmup=args.warmup,
-        device=args.device, threads=args.threads,
+        device=args.device, threads=args.threads, text_length=args.text_length,
     )))
     return 0
 
@@ -168,6 +168,9 @@ def build_parser() -> Parser:
     bench.add_argument("--warmup", type=int, default=2)
     bench.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
     bench.add_argument("--threads", type=int, help="CPU threads (default: one per core)")
+    bench.add_argument("--text-length", type=int,
+                       help="token columns of the texts (default: the context length; npm run bench passes the "
+                            "length its tfjs step trims its batches to)")
     bench.set_defaults(run=cmd_bench_step)
     return parser
 

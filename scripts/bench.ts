@@ -125,12 +125,13 @@ function torchFor(
   model: BenchModel,
   batchSize: number,
   cores: number,
+  textLength: number | undefined,
 ): { ms: number | null; detail: string; runs: TorchStep[] } {
   const runs: TorchStep[] = [];
   const errors: string[] = [];
   for (const threads of cores > 1 ? [cores, 1] : [1]) {
     try {
-      runs.push(runTorchStep(model, { batchSize, steps: 10, warmup: 2, device: "cpu", threads }));
+      runs.push(runTorchStep(model, { batchSize, steps: 10, warmup: 2, device: "cpu", threads, textLength }));
     } catch (e) {
       errors.push((e as Error).message.split("\n")[0]);
     }
@@ -189,10 +190,14 @@ async function main() {
   const torchRuns: TorchStep[] = [];
   const torchByCase = new Map<string, { ms: number | null; detail: string }>();
   const torchKey = (c: BenchCase) => `${c.model.id}/${c.batchSize}`;
-  const measureTorch = (c: BenchCase) => {
-    if (!torch.version || torchByCase.has(torchKey(c))) return;
-    log(`  PyTorch ${c.model.id} B=${c.batchSize} (scale/cli.py bench-step)...`);
-    const t = torchFor(c.model, c.batchSize, cpus().length);
+  /** PyTorch's step on rows of the length the tfjs case trimmed its texts to. */
+  const measureTorch = (c: BenchCase, results: StepBenchResult[] | undefined) => {
+    if (c.skip || !torch.version || torchByCase.has(torchKey(c))) return;
+    const textLength = results?.[0]?.textLength;
+    log(
+      `  PyTorch ${c.model.id} B=${c.batchSize}, ${textLength ?? "full"} text columns (scale/cli.py bench-step)...`,
+    );
+    const t = torchFor(c.model, c.batchSize, cpus().length, textLength);
     torchRuns.push(...t.runs);
     log(`    ${t.ms ?? "-"} ms/step (${t.detail})`);
     torchByCase.set(torchKey(c), t);
@@ -204,7 +209,7 @@ async function main() {
     const ps = paths(c);
     if (c.skip) {
       for (const p of ps) rows.push(toRow(c, p));
-      return;
+      return undefined;
     }
     log(
       `  ${c.backend} ${c.model.id} B=${c.batchSize}: ${c.warmupSteps} warm-up + ${c.timedSteps} timed steps${c.straightforwardSteps ? ` (straightforward: ${c.straightforwardSteps})` : ""}...`,
@@ -216,22 +221,23 @@ async function main() {
         log(`    ${row.medianMs} ms/step, ${row.kernels} kernels, ${row.dispatches ?? "-"} dispatches`);
         rows.push(row);
       });
+      return results;
     } catch (e) {
       const message = (e as Error).message.split("\n")[0];
       log(`    failed: ${message}`);
       for (const p of ps) rows.push(toRow(c, p, undefined, message));
+      return undefined;
     }
   };
 
   const nodeBackend = { wasm: "wasm", cpu: "cpu", "node-webgpu": "webgpu" } as const;
   let nodeWebgpuError: string | undefined;
   for (const c of cases.filter((c) => c.backend in nodeBackend)) {
-    if (c.backend === "wasm" && !c.skip) measureTorch(c);
     if (c.backend === "node-webgpu" && nodeWebgpuError) {
       for (const p of paths(c)) rows.push(toRow(c, p, undefined, nodeWebgpuError));
       continue;
     }
-    await runCase(c, async (spec) => {
+    const results = await runCase(c, async (spec) => {
       try {
         const { results, wasm } = await runNodeCase(nodeBackend[c.backend as keyof typeof nodeBackend], spec);
         if (wasm) environment.wasm = wasm;
@@ -243,6 +249,7 @@ async function main() {
         throw new Error(nodeWebgpuError ?? (e as Error).message);
       }
     });
+    if (c.backend === "wasm") measureTorch(c, results);
   }
 
   const browserCases = cases.filter((c) => c.backend === "webgpu" || c.backend === "wasm-worker");
@@ -265,8 +272,7 @@ async function main() {
       log(`Chromium unavailable: ${failure}`);
     }
     for (const c of browserCases) {
-      if (c.backend === "wasm-worker" && !c.skip) measureTorch(c);
-      await runCase(c, async (spec) => {
+      const results = await runCase(c, async (spec) => {
         if (!session) throw new Error(failure);
         if (c.backend === "webgpu") {
           if (session.webgpuError) throw new Error(session.webgpuError);
@@ -276,6 +282,7 @@ async function main() {
         environment.wasmWorker = detail;
         return results;
       });
+      if (c.backend === "wasm-worker") measureTorch(c, results);
     }
     await session?.close();
   } else for (const c of browserCases) for (const p of paths(c)) rows.push(toRow(c, p));

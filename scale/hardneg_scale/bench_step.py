@@ -55,16 +55,22 @@ def blas_in_use() -> str:
     return f"{libs} (torch BLAS_INFO={build.group(1) if build else 'unknown'})"
 
 
-def synthetic_batch(config: dict, batch: int, k: int, generator: torch.Generator):
-    """Random pixels [B, 3, S, S] and ids [B (1 + K), L] with end-of-text then padding."""
+def synthetic_batch(config: dict, batch: int, k: int, generator: torch.Generator, length: int | None = None):
+    """Random pixels [B, 3, S, S] and ids [B (1 + K), L] with end-of-text then padding; the
+    first row ends at L - 1, so L is the batch's longest text (L: the context length unless
+    given, as the tfjs step trims its rows to the batch's longest)."""
     t, v = config["text_config"], config["vision_config"]
-    size, length = v["image_size"], t["max_position_embeddings"]
+    size, context = v["image_size"], t["max_position_embeddings"]
+    length = context if length is None else length
+    if not 3 <= length <= context:
+        raise ValueError(f"text length must be between 3 and the context length {context}, got {length}")
     pixels = torch.randn(batch, 3, size, size, generator=generator)
     rows = batch * (1 + k)
     eos, pad = t["eos_token_id"], t["pad_token_id"]
     low = 0 if t["vocab_size"] < 3 else 1
     ids = torch.randint(low, max(low + 1, t["vocab_size"] - 2), (rows, length), generator=generator)
     ends = torch.randint(2, max(3, length), (rows,), generator=generator)
+    ends[0] = length - 1
     positions = torch.arange(length).unsqueeze(0)
     ids = torch.where(positions == ends.unsqueeze(1), torch.full_like(ids, eos), ids)
     ids = torch.where(positions > ends.unsqueeze(1), torch.full_like(ids, pad), ids)
@@ -73,7 +79,8 @@ def synthetic_batch(config: dict, batch: int, k: int, generator: torch.Generator
 
 
 def bench_step(model_dir: str | None = None, config_path: str | None = None, batch: int = 64, steps: int = 10,
-               warmup: int = 2, device: str = "cpu", threads: int | None = None, seed: int = 0) -> dict:
+               warmup: int = 2, device: str = "cpu", threads: int | None = None, seed: int = 0,
+               text_length: int | None = None) -> dict:
     """Times `steps` CE-CLIP steps after `warmup` untimed ones; returns a JSON-ready dict."""
     if (model_dir is None) == (config_path is None):
         raise ValueError("give either a model folder or a config.json")
@@ -95,7 +102,7 @@ def bench_step(model_dir: str | None = None, config_path: str | None = None, bat
     dev = torch.device(device)
     engine = Engine(loaded, train, objective, NEGATIVE_TYPES, Dist(), dev)
     generator = torch.Generator().manual_seed(seed)
-    pixels, ids = synthetic_batch(loaded.config, batch, NEGATIVE_TYPES, generator)
+    pixels, ids = synthetic_batch(loaded.config, batch, NEGATIVE_TYPES, generator, text_length)
     mask = torch.ones(batch, NEGATIVE_TYPES)
     sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
 
@@ -119,6 +126,7 @@ def bench_step(model_dir: str | None = None, config_path: str | None = None, bat
         "parameters": engine.trainable_count,
         "batchSize": batch,
         "textsPerStep": batch * (1 + NEGATIVE_TYPES),
+        "textLength": ids.shape[1],
         "warmupSteps": warmup,
         "msPerStep": [round(x, 2) for x in ms],
         "medianMs": round(statistics.median(ms), 2),

@@ -43,6 +43,25 @@ class BenchStepTest(unittest.TestCase):
         self.assertEqual(out["threads"], 1)
         self.assertEqual(out["parameters"], 162_369)
 
+    def test_text_length_sets_the_token_columns_and_the_longest_text_fills_them(self):
+        import torch
+
+        from hardneg_scale.bench_step import synthetic_batch
+
+        with open(os.path.join(TINY_CLIP, "config.json")) as f:
+            config = json.load(f)
+        eos = config["text_config"]["eos_token_id"]
+        _, ids = synthetic_batch(config, 3, 4, torch.Generator().manual_seed(0), 9)
+        self.assertEqual(tuple(ids.shape), (15, 9))
+        ends = [row.index(eos) for row in ids.tolist()]
+        self.assertEqual(max(ends), 8)  # the batch's longest text ends in the last column
+        out = self.check(run_cli("bench-step", "--model", TINY_CLIP, "--batch", "2", "--steps", "1", "--warmup", "0",
+                                 "--text-length", "9"), 2, 1)
+        self.assertEqual(out["textLength"], 9)
+        result = run_cli("bench-step", "--model", TINY_CLIP, "--text-length", "99")
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("text length must be between 3 and the context length", result.stderr)
+
     def test_bad_options_stop_with_one_line(self):
         result = run_cli("bench-step", "--model", TINY_CLIP, "--steps", "0")
         self.assertEqual(result.returncode, 1)

@@ -63,9 +63,11 @@ log(`node-webgpu: ${JSON.stringify(environment.webgpu)}`);
 const torch = values["no-torch"] ? { missing: "--no-torch" } : torchAvailable();
 for (const c of cases) {
   log(`  node-webgpu B=${c.batchSize}...`);
+  let textLength: number | undefined;
   try {
     if (gpuError) throw new Error(gpuError);
     const [fast, plain] = await benchPaths(specOf(c));
+    textLength = fast.textLength;
     rows.push(toRow(c, true, fast), toRow(c, false, plain));
   } catch (e) {
     const message = (e as Error).message.split("\n")[0];
@@ -75,7 +77,13 @@ for (const c of cases) {
   let torchDetail = torch.version ? "-" : `no PyTorch (${torch.missing})`;
   if (torch.version) {
     try {
-      const t = runTorchStep(model, { batchSize: c.batchSize, steps: 20, warmup: 3, device: "cuda" });
+      const t = runTorchStep(model, {
+        batchSize: c.batchSize,
+        steps: 20,
+        warmup: 3,
+        device: "cuda",
+        textLength,
+      });
       pytorch.push(t);
       torchMs = t.medianMs;
       torchDetail = `${t.device}`;

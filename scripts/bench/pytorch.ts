@@ -16,6 +16,7 @@ export interface TorchStep {
   blas: string;
   parameters: number;
   batchSize: number;
+  textLength: number;
   msPerStep: number[];
   medianMs: number;
 }
@@ -47,6 +48,8 @@ export interface TorchOptions {
   device: "cpu" | "cuda";
   /** CPU threads (default: one per core). */
   threads?: number;
+  /** Token columns (the tfjs step's trimmed length; default: the context length). */
+  textLength?: number;
 }
 
 export function runTorchStep(model: BenchModel, o: TorchOptions): TorchStep {
@@ -63,6 +66,7 @@ export function runTorchStep(model: BenchModel, o: TorchOptions): TorchStep {
     "--device",
     o.device,
     ...(o.threads ? ["--threads", String(o.threads)] : []),
+    ...(o.textLength ? ["--text-length", String(o.textLength)] : []),
   ];
   const run = spawnSync(pythonPath(), args, { encoding: "utf8", maxBuffer: 16 << 20 });
   const last = run.stdout?.trim().split("\n").pop() ?? "";

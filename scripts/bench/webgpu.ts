@@ -23,7 +23,9 @@ const BUILD_SOURCES = [
   "src/core/clip/ops.ts",
   "src/worker/benchWorker.ts",
   "src/worker/backend.ts",
-  ...(existsSync(KERNELS_DIR) ? readdirSync(KERNELS_DIR).map((f) => `${KERNELS_DIR}/${f}`) : []),
+  ...(existsSync(KERNELS_DIR)
+    ? readdirSync(KERNELS_DIR, { recursive: true, encoding: "utf8" }).map((f) => `${KERNELS_DIR}/${f}`)
+    : []),
 ];
 
 /** Results of one Chromium case: [fast] or [fast, straightforward] (benchPaths). */

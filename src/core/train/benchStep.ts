@@ -50,6 +50,11 @@ export interface StepBenchResult {
   batchSize: number;
   /** Captions + hard negatives per step. */
   textsPerStep: number;
+  /**
+   * Token columns of a step's texts after trimming to the batch's longest (median over the
+   * bench's batches); PyTorch's step in the bench is given rows of this length.
+   */
+  textLength: number;
   msPerStep: number[];
   medianMs: number;
   /** Kernels launched by one step (tf.profile), null when not profiled. */
@@ -91,6 +96,21 @@ export function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/** Median over consecutive batches of the longest text's token count (captions and negatives). */
+function batchTextLength(source: ExampleSource, model: LoadedClip, batchSize: number): number {
+  const longest: number[] = [];
+  for (let start = 0; start + batchSize <= source.size; start += batchSize) {
+    let length = 0;
+    for (let i = start; i < start + batchSize; i++) {
+      const example = source.get(i);
+      for (const text of [example.caption, ...example.negatives])
+        length = Math.max(length, model.tokenizer.tokenize(text).length);
+    }
+    longest.push(Math.min(length, model.tokenizer.contextLength));
+  }
+  return median(longest);
+}
+
 /**
  * A CE-CLIP trainer on pre-rendered batches of B scenes (B captions, K*B negatives) and a
  * timer of one whole step; the worker's backend measurement uses it one step at a time.
@@ -98,7 +118,7 @@ export function median(values: number[]): number {
 export function createStepTimer(
   model: LoadedClip,
   batchSize: number,
-): { trainer: Trainer; timeStep(): Promise<number> } {
+): { trainer: Trainer; timeStep(): Promise<number>; textLength: number } {
   const source = prerenderedSource(batchSize, model.config.vision_config.image_size);
   // A long schedule without warm-up: the learning rate has no effect on the cost of a step.
   const config = parseTrainConfig({
@@ -117,7 +137,7 @@ export function createStepTimer(
     await trainer.readMetrics();
     return performance.now() - started;
   };
-  return { trainer, timeStep };
+  return { trainer, timeStep, textLength: Math.round(batchTextLength(source, model, batchSize)) };
 }
 
 /** Times CE-CLIP training steps (B images, B captions, K*B negatives) on the current backend. */
@@ -128,7 +148,7 @@ export async function benchTrainingStep(spec: StepBenchSpec): Promise<StepBenchR
   const onWebgpu = tf.getBackend() === "webgpu";
   if (onWebgpu) countBackendDispatches(tf.backend());
   const model = await loadBenchModel(spec.model);
-  const { trainer, timeStep } = createStepTimer(model, spec.batchSize);
+  const { trainer, timeStep, textLength } = createStepTimer(model, spec.batchSize);
   try {
     for (let i = 0; i < spec.warmupSteps; i++) await timeStep();
     const tensorsAfterWarmup = tf.memory().numTensors;
@@ -149,6 +169,7 @@ export async function benchTrainingStep(spec: StepBenchSpec): Promise<StepBenchR
       parameters: trainer.trainableParameterCount,
       batchSize: spec.batchSize,
       textsPerStep: spec.batchSize * (1 + trainer.numNegativeTypes),
+      textLength,
       msPerStep,
       medianMs: median(msPerStep),
       kernels,
@@ -204,7 +225,7 @@ export async function benchPaths(spec: StepBenchSpec): Promise<StepBenchResult[]
     }
     const tensorsAfterTimed = tf.memory().numTensors;
     const results: StepBenchResult[] = [];
-    for (const [i, { trainer }] of runs.entries()) {
+    for (const [i, { trainer, textLength }] of runs.entries()) {
       let kernels: number | null = null;
       let dispatches: number | null = null;
       if (spec.profile) {
@@ -222,6 +243,7 @@ export async function benchPaths(spec: StepBenchSpec): Promise<StepBenchResult[]
         parameters: trainer.trainableParameterCount,
         batchSize: spec.batchSize,
         textsPerStep: spec.batchSize * (1 + trainer.numNegativeTypes),
+        textLength,
         msPerStep: msPerStep[i],
         medianMs: median(msPerStep[i]),
         kernels,
