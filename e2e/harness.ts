@@ -5,6 +5,7 @@
 import * as tf from "@tensorflow/tfjs";
 import * as clip from "../src/core/clip/index.js";
 import * as kernels from "../src/core/clip/kernels/index.js";
+import * as wasmKernels from "../src/core/clip/kernels/wasm/index.js";
 import * as model from "../src/core/clip/model.js";
 import * as ops from "../src/core/clip/ops.js";
 import { shapesExampleSource } from "../src/core/data/shapesWorld/source.js";
@@ -19,6 +20,7 @@ import * as kernelChecks from "./kernelChecks.js";
 
 // bench: the training-step timing that `npm run bench` also runs in Node (same code everywhere).
 // kernels, kernelChecks: the fused WebGPU kernels, their switch and fused-vs-plain checks.
+// wasmKernels: our wasm-SIMD product and tfjs-wasm kernel fixes (threaded build on this page).
 // train: the optimizer and a Trainer on shapes-world scenes (fused vs plain steps, profiles).
 const train = { FlatAdamW, Trainer, parseTrainConfig, shapesExampleSource };
 const harness = {
@@ -28,6 +30,7 @@ const harness = {
   ops,
   kernels,
   kernelChecks,
+  wasmKernels,
   chooseBackend,
   verifyObjectiveCases,
   lossShared,

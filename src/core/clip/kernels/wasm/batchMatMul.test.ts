@@ -4,7 +4,7 @@ import "@tensorflow/tfjs-backend-wasm";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { KERNEL_MODULE, KERNEL_SOURCE, kernelModuleText } from "../../../../../scripts/wasmKernels.js";
 import { setFusedKernels } from "../switch.js";
-import { batchMatMul, instantiateBatchMatMul, simdBatchMatMulApplies } from "./batchMatMul.js";
+import { batchMatMul, createProduct, simdBatchMatMulApplies } from "./batchMatMul.js";
 
 const relativeDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   let diff = 0;
@@ -100,14 +100,21 @@ describe("wasm-SIMD batched product", () => {
     }
   });
 
-  it("the shared-memory build links to a shared memory (tfjs's threaded wasm) and computes there", () => {
-    const memory = new WebAssembly.Memory({ initial: 1, maximum: 16, shared: true });
-    const kernel = instantiateBatchMatMul(memory);
-    expect(kernel).not.toBeNull();
-    const heap = new Float32Array(memory.buffer);
-    // A^T B with A = [[1, 2], [3, 4]] at 0, B = [[5, 6], [7, 8]] at 16 bytes, C at 32.
-    heap.set([1, 2, 3, 4, 5, 6, 7, 8]);
-    kernel!(0, 16, 32, 1, 2, 2, 2, 1, 0, 0);
-    expect(Array.from(heap.subarray(8, 12))).toEqual([26, 30, 38, 44]);
+  it("copies through a memory of its own where tfjs's heap is not exported (threaded build)", () => {
+    type Backend = Parameters<typeof createProduct>[0];
+    const backend = tf.backend() as unknown as Backend & { disposeData(id: object): void };
+    const product = createProduct(backend, undefined)!;
+    expect(product).not.toBeNull();
+    for (const [ta, tb] of FLAGS) {
+      tf.tidy(() => {
+        // Large enough to make the kernel's own memory grow past its first page.
+        const [a, b] = operands([40], 22, 16, 22, ta, tb, 5);
+        const out = backend.makeOutput([40, 22, 22], "float32");
+        product(a, b, out, { batch: 40, m: 22, k: 16, n: 22 }, ta, tb);
+        const got = Float32Array.from(backend.typedArrayFromHeap(out));
+        backend.disposeData(out.dataId);
+        expect(relativeDiff(got, tf.matMul(a, b, ta, tb).dataSync())).toBeLessThan(1e-6);
+      });
+    }
   });
 });

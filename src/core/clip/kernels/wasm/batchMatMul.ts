@@ -1,14 +1,13 @@
 import * as tf from "@tensorflow/tfjs";
 import { straightforwardOps } from "../switch.js";
-import { BATCH_MAT_MUL_WASM, BATCH_MAT_MUL_WASM_SHARED } from "./batchMatMulBinary.js";
+import { BATCH_MAT_MUL_WASM } from "./batchMatMulBinary.js";
 
 /**
  * Batched matrix products on tfjs-backend-wasm through our own wasm-SIMD kernel
  * (batchMatMul.as.ts). tfjs-wasm sends only batch-1 products to XNNPACK and runs batched
  * ones in a scalar loop; attention's many small products (one per sample and head) ran at
- * ~2 GFLOP/s there, 4-8x slower than this kernel (`npm run bench`). The kernel reads and
- * writes tfjs's own wasm memory (it imports it), so nothing is copied. Same summation
- * order as tfjs's loop: results are identical.
+ * ~2 GFLOP/s there, 4-8x slower than this kernel (`npm run bench`). Same summation order
+ * as tfjs's loop: results are identical.
  *
  * Other backends, the straightforward path (setFusedKernels(false)), broadcast batches and
  * a wasm build the module cannot link to (no SIMD) take tf.matMul.
@@ -38,10 +37,25 @@ interface WasmBackend {
   };
   dataIdMap: { get(dataId: object): { memoryOffset: number } };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
 }
 
-/** One instance per tfjs memory (a new wasm backend has a new one); null where it cannot link. */
-const instances = new WeakMap<WebAssembly.Memory, KernelFunction | null>();
+interface Dims {
+  batch: number;
+  m: number;
+  k: number;
+  n: number;
+}
+
+/** out = op(a) op(b) for float32 tensors of one wasm backend. */
+export type Product = (
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  out: tf.TensorInfo,
+  dims: Dims,
+  transposeA: boolean,
+  transposeB: boolean,
+) => void;
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text);
@@ -50,33 +64,57 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** Instantiates the kernel on `memory` (plain or shared build to match); null if it cannot. */
-export function instantiateBatchMatMul(memory: WebAssembly.Memory): KernelFunction | null {
-  const shared = typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer;
+/** The kernel working in `memory`; null where it cannot (no wasm SIMD). */
+function instantiate(memory: WebAssembly.Memory): KernelFunction | null {
   try {
     // ~1 KB: synchronous compilation is allowed on every thread.
-    const module = new WebAssembly.Module(
-      decodeBase64(shared ? BATCH_MAT_MUL_WASM_SHARED : BATCH_MAT_MUL_WASM),
-    );
-    const instance = new WebAssembly.Instance(module, { env: { memory } });
-    return instance.exports.batchMatMul as KernelFunction;
+    const module = new WebAssembly.Module(decodeBase64(BATCH_MAT_MUL_WASM));
+    return new WebAssembly.Instance(module, { env: { memory } }).exports.batchMatMul as KernelFunction;
   } catch {
-    return null; // no wasm SIMD here, or a memory the build cannot import
+    return null;
   }
 }
 
-function kernelFor(backend: WasmBackend): KernelFunction | null {
-  const memory = backend.wasm.asm?.memory;
-  if (!(memory instanceof WebAssembly.Memory)) return null;
-  if (!instances.has(memory)) instances.set(memory, instantiateBatchMatMul(memory));
-  return instances.get(memory) ?? null;
+const FLOAT = 4;
+
+/**
+ * The product for `backend`. tfjs's single-threaded wasm builds export their memory: the
+ * kernel then works on tensors where they lie. The threaded build (pages with cross-origin
+ * isolation) imports a shared memory it does not expose, so there the operands are copied
+ * into a memory of our own and the result back (~1 MB each for attention: well under 1 ms).
+ */
+export function createProduct(backend: WasmBackend, heap: WebAssembly.Memory | undefined): Product | null {
+  const memory = heap ?? new WebAssembly.Memory({ initial: 1 });
+  const kernel = instantiate(memory);
+  if (!kernel) return null;
+  if (heap) {
+    const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
+    return (a, b, out, { batch, m, k, n }, ta, tb) => {
+      const scratch = tb ? backend.wasm._malloc(Math.max(FLOAT, k * n * FLOAT)) : 0;
+      kernel(offset(a), offset(b), offset(out), batch, m, k, n, +ta, +tb, scratch);
+      if (scratch) backend.wasm._free(scratch);
+    };
+  }
+  return (a, b, out, { batch, m, k, n }, ta, tb) => {
+    const [aSize, bSize, cSize] = [batch * m * k, batch * k * n, batch * m * n];
+    const floats = aSize + bSize + cSize + (tb ? k * n : 0);
+    const missing = floats * FLOAT - memory.buffer.byteLength;
+    if (missing > 0) memory.grow(Math.ceil(missing / 65536));
+    const view = new Float32Array(memory.buffer);
+    view.set(backend.typedArrayFromHeap(a) as Float32Array, 0);
+    view.set(backend.typedArrayFromHeap(b) as Float32Array, aSize);
+    const cAt = aSize + bSize;
+    kernel(0, aSize * FLOAT, cAt * FLOAT, batch, m, k, n, +ta, +tb, (cAt + cSize) * FLOAT);
+    backend.typedArrayFromHeap(out).set(view.subarray(cAt, cAt + cSize));
+  };
 }
 
-interface Dims {
-  batch: number;
-  m: number;
-  k: number;
-  n: number;
+/** One product per backend instance (a new wasm backend has a new heap). */
+const products = new WeakMap<object, Product | null>();
+
+function productFor(backend: WasmBackend): Product | null {
+  if (!products.has(backend)) products.set(backend, createProduct(backend, backend.wasm.asm?.memory));
+  return products.get(backend) ?? null;
 }
 
 function dimsOf(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean): Dims {
@@ -98,14 +136,11 @@ function registerKernel(): void {
       const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
       const transposeA = attrs?.transposeA === true;
       const transposeB = attrs?.transposeB === true;
-      const { batch, m, k, n } = dimsOf(a, b, transposeA, transposeB);
-      const kernel = kernelFor(wasm);
-      if (!kernel) throw new Error(`${KERNEL}: the wasm kernel is not available`);
-      const out = wasm.makeOutput([...a.shape.slice(0, -2), m, n], "float32");
-      const scratch = transposeB ? wasm.wasm._malloc(Math.max(4, k * n * 4)) : 0;
-      const offset = (t: tf.TensorInfo) => wasm.dataIdMap.get(t.dataId).memoryOffset;
-      kernel(offset(a), offset(b), offset(out), batch, m, k, n, +transposeA, +transposeB, scratch);
-      if (scratch) wasm.wasm._free(scratch);
+      const dims = dimsOf(a, b, transposeA, transposeB);
+      const product = productFor(wasm);
+      if (!product) throw new Error(`${KERNEL}: the wasm kernel is not available`);
+      const out = wasm.makeOutput([...a.shape.slice(0, -2), dims.m, dims.n], "float32");
+      product(a, b, out, dims, transposeA, transposeB);
       return out;
     },
   });
@@ -144,7 +179,7 @@ export function simdBatchMatMulApplies(
   const innerA = a.shape[a.rank - (transposeA ? 2 : 1)];
   const innerB = b.shape[b.rank - (transposeB ? 1 : 2)];
   if (innerA !== innerB) return false;
-  return kernelFor(tf.backend() as unknown as WasmBackend) !== null;
+  return productFor(tf.backend() as unknown as WasmBackend) !== null;
 }
 
 /** tf.matMul(a, b, transposeA, transposeB) for batched operands of equal batch shape. */
