@@ -161,7 +161,15 @@ describe("memory planner: against measured buffers (cpu backend)", () => {
         const before = buffers.current();
         const model = await loadClip(readFolder(TINY_CLIP_DIR), { trainable: true });
         const config = parseTrainConfig({ objective: "ceclip", steps: 4, ...overrides });
-        const source = shapesExampleSource({ split: "train", seed: 1, size: 16, imageSize: 32 });
+        // Three-object scenes: every batch has a text as long as the context, the planner's
+        // worst case (the text tower runs on the batch's longest text, see trimTrailingPadding).
+        const source = shapesExampleSource({
+          split: "train",
+          seed: 1,
+          size: 16,
+          imageSize: 32,
+          options: { objectCountWeights: [0, 0, 1] },
+        });
         const trainer = new Trainer(model.params, model.config, model.tokenizer, source, config);
         trainer.step(); // the first step creates the objective's state
         await trainer.readMetrics();
