@@ -31,17 +31,29 @@ const CASES: [string, () => tf.Tensor | tf.Tensor[]][] = [
   ["split of a flat vector", () => tf.split(ramp([263]), [100, 1, 62, 100])],
   ["split along the last axis", () => tf.split(ramp([3, 4, 6]), 3, -1)],
   ["split along a middle axis", () => tf.split(ramp([3, 4, 6]), [1, 3], 1)],
+  ["gather rows, repeated ids", () => tf.gather(ramp([7, 5]), tf.tensor1d([6, 0, 6, 3], "int32"))],
+  [
+    "gather along a middle axis, 2-D ids",
+    () => tf.gather(ramp([2, 6, 3]), tf.tensor2d([5, 1, 1, 0], [2, 2], "int32"), 1),
+  ],
+  [
+    "gather with a batch axis",
+    () => tf.gather(ramp([2, 4, 3]), tf.tensor2d([3, 0, 1, 1], [2, 2], "int32"), 1, 1),
+  ],
+  ["gather of int32 values", () => tf.gather(ramp([5, 2], "int32"), tf.tensor1d([4, 2], "int32"))],
 ];
 
-describe("wasm Identity, Slice and SplitV without the needless copies (tfjs 4.22 bugs)", () => {
+describe("wasm Identity, Slice, SplitV and GatherV2 without the needless copies (tfjs 4.22 bugs)", () => {
   it("are installed over tfjs-backend-wasm's kernels, once", () => {
     installWasmKernelFixes();
-    const installed = ["Identity", "Slice", "SplitV"].map((name) => tf.getKernel(name, "wasm")!.kernelFunc);
+    const installed = ["Identity", "Slice", "SplitV", "GatherV2"].map(
+      (name) => tf.getKernel(name, "wasm")!.kernelFunc,
+    );
     for (const kernel of installed) expect((kernel as { heapView?: boolean }).heapView).toBe(true);
     installWasmKernelFixes();
-    expect(["Identity", "Slice", "SplitV"].map((name) => tf.getKernel(name, "wasm")!.kernelFunc)).toEqual(
-      installed,
-    );
+    expect(
+      ["Identity", "Slice", "SplitV", "GatherV2"].map((name) => tf.getKernel(name, "wasm")!.kernelFunc),
+    ).toEqual(installed);
   });
 
   it("Identity shares the input's memory, and the clone outlives its source", async () => {
@@ -62,6 +74,14 @@ describe("wasm Identity, Slice and SplitV without the needless copies (tfjs 4.22
     const want = await on("cpu", f);
     const got = await on("wasm", f);
     expect(got).toEqual(want);
+  });
+
+  it("gather refuses an index outside the axis, as tfjs does", async () => {
+    installWasmKernelFixes();
+    expect(await tf.setBackend("wasm")).toBe(true);
+    expect(() => tf.gather(ramp([3, 2]), tf.tensor1d([1, 3], "int32"))).toThrow(
+      /index value 3 is not in \[0, 2\]/,
+    );
   });
 
   it("stay correct when the output's allocation grows the wasm heap", async () => {
