@@ -210,13 +210,15 @@ function runChild(spec: RunSpec, outFile: string): Promise<void> {
 
 const fmt = (x: number | null | undefined) => (x === null || x === undefined ? "–" : x.toFixed(3));
 
-function table(results: RunResult[]): string {
+/** The markdown table; rows not run by this call (kept from earlier run files) are marked. */
+function table(results: RunResult[], ranNow: Set<string>): string {
   const types = Object.keys(results[0].result.perType);
   const header = `| run | ${types.join(" | ")} | R@1 i2t | R@5 i2t | R@1 t2i | R@5 t2i |`;
   const rule = `|---|${types.map(() => "---").join("|")}|---|---|---|---|`;
   const rows = results.map((r) => {
     const x = r.result;
-    return `| ${r.label} | ${types.map((t) => fmt(x.perType[t])).join(" | ")} | ${fmt(x.r1_i2t)} | ${fmt(x.r5_i2t)} | ${fmt(x.r1_t2i)} | ${fmt(x.r5_t2i)} |`;
+    const label = ranNow.has(r.name) ? r.label : `${r.label} (earlier run)`;
+    return `| ${label} | ${types.map((t) => fmt(x.perType[t])).join(" | ")} | ${fmt(x.r1_i2t)} | ${fmt(x.r5_i2t)} | ${fmt(x.r1_t2i)} | ${fmt(x.r5_t2i)} |`;
   });
   return [header, rule, ...rows].join("\n");
 }
@@ -241,7 +243,8 @@ async function main() {
     }
   });
   await Promise.all(workers);
-  // With --only, rows of earlier runs (same settings) stay in the table from their run files.
+  // Rows of earlier runs (--only, or --extended rows from before) stay in the table from their
+  // run files, marked "(earlier run)"; the time below counts this call's runs only.
   const results = RUNS.filter((r) => existsSync(join(dir, "runs", `${r.name}.json`))).map(
     (r) => JSON.parse(readFileSync(join(dir, "runs", `${r.name}.json`), "utf8")) as RunResult,
   );
@@ -259,7 +262,7 @@ async function main() {
     minutes: Number(minutes.toFixed(1)),
   };
   writeFileSync(join(dir, "results.json"), `${JSON.stringify({ settings, results }, null, 2)}\n`);
-  console.log(table(results));
+  console.log(table(results, new Set(selected.map((r) => r.name))));
   console.log(
     `\n${settings.steps} steps (cosine horizon ${settings.decaySteps}), batch ${settings.batch}, lr ${settings.lr}, ` +
       `seed ${settings.seed}, fine-tuning scenes: ${settings.finetuneScenes}; held-out n = ${settings.heldoutN}, R@k over 100 candidates; ${minutes.toFixed(1)} minutes in all.`,

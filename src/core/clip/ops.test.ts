@@ -1,7 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { afterAll, describe, expect, it } from "vitest";
-import { activate, gatherRows, linear, matMulFast } from "./ops.js";
+import { setFusedKernels } from "./kernels/switch.js";
+import { activate, columnSums, gatherRows, layerNorm, linear, matMulFast } from "./ops.js";
 import { maxAbsDiff } from "./testing.js";
 
 /** Plain-JS reference: d/dW of sum(lookup(W, ids) * upstream) accumulates rows of repeated ids. */
@@ -91,6 +92,50 @@ describe.each(["cpu", "wasm"])("ops on the %s backend", (backend) => {
     tf.dispose([x, w, b, up, a, c, ...g1, ...g2, ...h1, ...h2]);
   });
 
+  it("linear's weight and bias gradients in both orientations (out > in and out < in)", () => {
+    for (const [outDim, inDim] of [
+      [7, 4],
+      [4, 7],
+    ]) {
+      tf.tidy(() => {
+        const x = tf.randomNormal([9, inDim], 0, 1, "float32", 11);
+        const w = tf.randomNormal([outDim, inDim], 0, 1, "float32", 12);
+        const b = tf.randomNormal([outDim], 0, 1, "float32", 13);
+        const up = tf.randomNormal([9, outDim], 0, 1, "float32", 14);
+        const loss = (f: typeof linear) => (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
+          tf.sum(tf.mul(f(xx, ww, bb), up));
+        const fast = tf.grads(loss(linear))([x, w, b]);
+        const plain = tf.grads(
+          loss((xx, ww, bb) => tf.add(tf.matMul(xx, ww as tf.Tensor, false, true), bb!)),
+        )([x, w, b]);
+        for (let i = 0; i < 3; i++)
+          expect(maxAbsDiff(fast[i].dataSync(), plain[i].dataSync())).toBeLessThan(1e-4);
+      });
+    }
+  });
+
+  it("columnSums equals tf.sum over rows; LayerNorm's written-out gradient equals autodiff's", () => {
+    tf.tidy(() => {
+      const m = tf.randomNormal([300, 21], 0, 1, "float32", 21) as tf.Tensor2D;
+      expect(maxAbsDiff(columnSums(m).dataSync(), tf.sum(m, 0).dataSync())).toBeLessThan(1e-4);
+      const x = tf.randomNormal([3, 5, 8], 2, 3, "float32", 22);
+      const gamma = tf.randomNormal([8], 1, 0.5, "float32", 23);
+      const beta = tf.randomNormal([8], 0, 1, "float32", 24);
+      const up = tf.randomNormal([3, 5, 8], 0, 1, "float32", 25);
+      const grads = (straightforward: boolean) => {
+        setFusedKernels(straightforward ? false : "auto");
+        try {
+          return tf.grads((xx, g, b) => tf.sum(tf.mul(layerNorm(xx, g, b, 1e-5), up)))([x, gamma, beta]);
+        } finally {
+          setFusedKernels("auto");
+        }
+      };
+      const [written, autodiff] = [grads(false), grads(true)];
+      for (let i = 0; i < 3; i++)
+        expect(maxAbsDiff(written[i].dataSync(), autodiff[i].dataSync())).toBeLessThan(1e-4);
+    });
+  });
+
   it("activations match their closed forms", () => {
     const xs = [-3, -1, -0.2, 0, 0.5, 2];
     const x = tf.tensor1d(xs);
@@ -106,6 +151,16 @@ describe.each(["cpu", "wasm"])("ops on the %s backend", (backend) => {
     expect(gelu[0]).toBeCloseTo(0.8413447, 5);
     expect(gelu[1]).toBeCloseTo(-0.1586553, 5);
     x.dispose();
+  });
+
+  it("quick_gelu's closed-form gradient matches central differences", () => {
+    const xs = [-3, -1, -0.2, 0, 0.5, 2];
+    const f = (v: number) => v / (1 + Math.exp(-1.702 * v));
+    const grad = tf
+      .grad((t: tf.Tensor) => tf.sum(activate(t, "quick_gelu")))(tf.tensor1d(xs))
+      .dataSync();
+    const h = 1e-3;
+    xs.forEach((v, i) => expect(grad[i]).toBeCloseTo((f(v + h) - f(v - h)) / (2 * h), 4));
   });
 });
 

@@ -89,7 +89,8 @@ export class FlatAdamW {
     const o = this.options;
     return tf.tidy(() => {
       const g = this.flatten(this.names.map((n) => grads.get(n) ?? tf.zerosLike(this.params.get(n)!)));
-      const gradNorm = tf.norm(g) as tf.Scalar;
+      // Not tf.norm: it squares through Pow of |g|, 3 ms over the 264k-vector on wasm (Square: 0.3).
+      const gradNorm = tf.sqrt(tf.sum(tf.square(g))) as tf.Scalar;
       let finite = tf.logicalNot(tf.logicalOr(tf.isNaN(gradNorm), tf.isInf(gradNorm)));
       if (loss) finite = tf.logicalAnd(finite, tf.logicalNot(tf.logicalOr(tf.isNaN(loss), tf.isInf(loss))));
       const clipped = o.clipNorm ? tf.mul(g, tf.minimum(1, tf.div(o.clipNorm, tf.add(gradNorm, 1e-6)))) : g;

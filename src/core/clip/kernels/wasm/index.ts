@@ -3,8 +3,9 @@ import { installWasmKernelFixes } from "./kernelFixes.js";
 export { batchMatMul, simdBatchMatMulApplies } from "./batchMatMul.js";
 
 /**
- * Our replacements of tfjs-backend-wasm kernels (./kernelFixes.ts). Idempotent and cheap, so the
- * training step calls it each time: the wasm backend may be imported after this module.
+ * Our replacements of tfjs-backend-wasm kernels (./kernelFixes.ts). Idempotent and cheap, so
+ * every forward pass (attentionHeads) and AdamW step calls it: the wasm backend may be
+ * imported after this module.
  */
 export function installWasmKernels(): void {
   installWasmKernelFixes();
