@@ -329,7 +329,7 @@ async function main() {
       : []),
     ...(nodeWebgpuError ? [`node-webgpu: ${nodeWebgpuError}`] : []),
     torch.version
-      ? `PyTorch ${torch.version} (scale/cli.py bench-step, CPU, ${cpus().length} threads and 1 thread, the faster is compared), BLAS: ${blas ?? "-"}`
+      ? `PyTorch ${torch.version} (scale/cli.py bench-step, CPU, 1 thread then ${cpus().length} threads, the faster is compared), BLAS: ${blas ?? "-"}`
       : `PyTorch: no PyTorch (${torch.missing})`,
     `One CE-CLIP step: B images, B captions, ${NEGATIVE_TYPES.length}B negatives; median of the timed steps; kernels from tf.profile of one more step (dispatches: the GPU programs it launched); FLOPs counted from the config (scripts/bench/flops.ts). Paired backends time the fast path (fused kernels on WebGPU; explicit-transpose products and host patchify on wasm) and the straightforward tfjs ops in alternation.`,
     "",
