@@ -160,7 +160,9 @@ describe.each(["cpu", "wasm"])("ops on the %s backend", (backend) => {
       .grad((t: tf.Tensor) => tf.sum(activate(t, "quick_gelu")))(tf.tensor1d(xs))
       .dataSync();
     const h = 1e-3;
-    xs.forEach((v, i) => expect(grad[i]).toBeCloseTo((f(v + h) - f(v - h)) / (2 * h), 4));
+    xs.forEach((v, i) => {
+      expect(grad[i]).toBeCloseTo((f(v + h) - f(v - h)) / (2 * h), 4);
+    });
   });
 });
 
