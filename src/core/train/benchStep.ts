@@ -11,6 +11,7 @@ import {
 } from "../clip/kernels/index.js";
 import { straightforwardOps } from "../clip/kernels/switch.js";
 import { shapesExampleSource } from "../data/shapesWorld/source.js";
+import { decodeBase64 } from "../io/base64.js";
 import type { ExampleSource } from "./batches.js";
 import { parseTrainConfig } from "./config.js";
 import { Trainer } from "./trainer.js";
@@ -68,13 +69,6 @@ export interface StepBenchResult {
   /** Live tensors after the warm-up and after the timed steps: equal when nothing leaks. */
   tensorsAfterWarmup: number;
   tensorsAfterTimed: number;
-}
-
-function decodeBase64(text: string): Uint8Array {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }
 
 export async function loadBenchModel(spec: BenchModelSpec): Promise<LoadedClip> {

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { decodeBase64 } from "../../../io/base64.js";
 import { straightforwardOps } from "../switch.js";
 import { BATCH_MAT_MUL_WASM } from "./batchMatMulBinary.js";
 
@@ -56,13 +57,6 @@ export type Product = (
   transposeA: boolean,
   transposeB: boolean,
 ) => void;
-
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
 
 /** The kernel working in `memory`; null where it cannot (no wasm SIMD). */
 function instantiate(memory: WebAssembly.Memory): KernelFunction | null {
