@@ -3,16 +3,17 @@ import type { Tensor } from "@tensorflow/tfjs";
 import { openHarness } from "./helpers.js";
 
 /**
- * Our wasm kernels (src/core/clip/kernels/wasm) in Chromium, where the page is cross-origin
- * isolated and tfjs takes its threaded wasm build, whose shared heap is not exported: the
- * SIMD product copies through its own memory there. Against tf.matMul, values and
- * gradients; the Slice/SplitV/Identity replacements against the values they must give.
+ * Our wasm kernels (src/core/clip/kernels/wasm) in Chromium on tfjs's threaded wasm build
+ * (the page is cross-origin isolated; asked for explicitly, since the app takes the
+ * single-threaded build below 4 cores), whose shared heap is not exported: the SIMD product
+ * copies through its own memory there. Against tf.matMul, values and gradients; the
+ * Slice/SplitV/Identity replacements against the values they must give.
  */
 test("wasm-SIMD batched product and kernel fixes on tfjs's threaded build", async ({ page }) => {
   await openHarness(page);
   const out = await page.evaluate(async () => {
     const { tf, chooseBackend, wasmKernels } = window.harness;
-    const backend = (await chooseBackend(["wasm"])).backend;
+    const backend = (await chooseBackend(["wasm"], { wasmThreads: 1 })).backend;
     const threaded = await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT");
     const diffs: number[] = [];
     let applies = true;

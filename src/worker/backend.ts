@@ -1,11 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-webgpu";
-import { getThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { getThreadsCount, setThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import wasmPlain from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url";
 import wasmSimd from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url";
 import wasmThreadedSimd from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url";
 
-import type { BackendName } from "./backendChoice.js";
+import { type BackendName, wasmThreadsWorthIt } from "./backendChoice.js";
 
 export type { BackendName } from "./backendChoice.js";
 export const BACKEND_ORDER: BackendName[] = ["webgpu", "wasm", "cpu"];
@@ -58,14 +58,17 @@ export async function describeAdapter(): Promise<AdapterInfo | undefined> {
 async function describeWasm(): Promise<string> {
   const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
   const threads = getThreadsCount();
+  const threaded = await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT");
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
   const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
   const threadText =
     threads > 1
       ? `${threads} threads`
-      : isolated
-        ? `1 thread (tfjs uses half of the ${cores} logical cores)`
-        : "1 thread (page not cross-origin isolated)";
+      : isolated && !threaded
+        ? `single-threaded build (tfjs would run 1 thread on the ${cores} logical cores)`
+        : isolated
+          ? `1 thread (tfjs uses half of the ${cores} logical cores)`
+          : "1 thread (page not cross-origin isolated)";
   return `${simd ? "SIMD" : "no SIMD"}, ${threadText}`;
 }
 
@@ -79,8 +82,29 @@ export async function unavailableReason(name: BackendName): Promise<string | und
   return undefined;
 }
 
-/** Takes the first backend of `order` that initialises, recording why the others failed. */
-export async function chooseBackend(order: BackendName[] = BACKEND_ORDER): Promise<BackendReport> {
+let wasmBuildChosen = false;
+
+/**
+ * Which wasm build starts: read when the wasm backend first starts, so decided just before,
+ * once. `threads`: the threaded build with that many; by default the threaded build only
+ * where tfjs would run more than one thread (wasmThreadsWorthIt).
+ */
+function chooseWasmBuild(threads: number | undefined): void {
+  if (wasmBuildChosen) return;
+  wasmBuildChosen = true;
+  if (threads) setThreadsCount(threads);
+  else if (!wasmThreadsWorthIt(globalThis.navigator?.hardwareConcurrency ?? 1))
+    tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
+}
+
+/**
+ * Takes the first backend of `order` that initialises, recording why the others failed.
+ * `options.wasmThreads`: start wasm's threaded build with that many threads (chooseWasmBuild).
+ */
+export async function chooseBackend(
+  order: BackendName[] = BACKEND_ORDER,
+  options: { wasmThreads?: number } = {},
+): Promise<BackendReport> {
   const fallbacks: BackendReport["fallbacks"] = [];
   for (const backend of order) {
     const reason = await unavailableReason(backend);
@@ -88,6 +112,7 @@ export async function chooseBackend(order: BackendName[] = BACKEND_ORDER): Promi
       fallbacks.push({ backend, reason });
       continue;
     }
+    if (backend === "wasm") chooseWasmBuild(options.wasmThreads);
     try {
       if (await tf.setBackend(backend)) {
         await tf.ready();

@@ -6,6 +6,7 @@ import {
   isSelectable,
   pickTrainingBackend,
   stepBoundMs,
+  wasmThreadsWorthIt,
 } from "./backendChoice.js";
 
 // The figures: Chromium's SwiftShader adapter ~65 s per step, wasm ~5.2 s.
@@ -110,5 +111,12 @@ describe("isSelectable", () => {
         isSelectable({ backend: "cpu", status: "failed" }),
     ).toBe(false);
     expect(isSelectable(undefined)).toBe(false);
+  });
+});
+
+describe("wasmThreadsWorthIt", () => {
+  it("takes the threaded build only where tfjs would run two or more threads (half the cores)", () => {
+    expect([1, 2, 3].map(wasmThreadsWorthIt)).toEqual([false, false, false]);
+    expect([4, 5, 8, 16].map(wasmThreadsWorthIt)).toEqual([true, true, true, true]);
   });
 });

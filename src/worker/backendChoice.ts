@@ -11,6 +11,17 @@ export type BackendName = "webgpu" | "wasm" | "cpu";
  */
 export const MEASURE_ORDER: BackendName[] = ["wasm", "webgpu", "cpu"];
 
+/**
+ * Whether tfjs's threaded wasm build is worth taking: tfjs runs half the logical cores as
+ * threads, so below 4 cores it runs one, and the threaded build then only adds its thread
+ * pool's hand-offs (and makes our SIMD product copy its operands out of a shared heap). The
+ * single-threaded SIMD build computes the same and was faster: 259 against 282 ms per step
+ * (default model, batch 64, a Chromium worker on a 2-core machine, `npm run bench`).
+ */
+export function wasmThreadsWorthIt(logicalCores: number): boolean {
+  return Math.floor(logicalCores / 2) > 1;
+}
+
 export type MeasurementStatus = "pending" | "measuring" | "measured" | "too-slow" | "failed" | "unavailable";
 
 export interface BackendMeasurement {

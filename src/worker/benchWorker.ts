@@ -1,5 +1,4 @@
 /// <reference lib="webworker" />
-import { setThreadsCount } from "@tensorflow/tfjs-backend-wasm";
 import * as Comlink from "comlink";
 import { loadClip } from "../core/clip/index.js";
 import { benchPaths, createStepTimer, type StepBenchSpec } from "../core/train/benchStep.js";
@@ -30,12 +29,11 @@ const api = {
   },
 
   /**
-   * `npm run bench`'s Chromium-worker case: starts `backend` (wasm with `threads` threads
-   * when given; tfjs's default otherwise) and times `spec` as Node does (benchPaths).
+   * `npm run bench`'s Chromium-worker case: starts `backend` (wasm's threaded build with
+   * `threads` threads when given; the app's choice otherwise) and times `spec` as Node does.
    */
   async benchStep(backend: BackendName, spec: StepBenchSpec, threads?: number) {
-    if (threads) setThreadsCount(threads);
-    const report = await chooseBackend([backend]);
+    const report = await chooseBackend([backend], { wasmThreads: threads });
     return { results: await benchPaths(spec), detail: report.detail };
   },
 

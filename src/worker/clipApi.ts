@@ -63,8 +63,9 @@ async function modelFiles(
 
 /** Embedding and similarity requests, answered off the main thread. */
 export const clipApi = {
-  async init(order?: BackendName[]): Promise<BackendReport> {
-    session.backend = await chooseBackend(order);
+  /** `options.wasmThreads`: wasm's threaded build with that many threads (see chooseBackend). */
+  async init(order?: BackendName[], options?: { wasmThreads?: number }): Promise<BackendReport> {
+    session.backend = await chooseBackend(order, options);
     return session.backend;
   },
 
