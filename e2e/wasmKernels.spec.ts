@@ -40,7 +40,7 @@ test("wasm-SIMD batched product and kernel fixes on tfjs's threaded build", asyn
         });
       });
     }
-    wasmKernels.installWasmKernels();
+    wasmKernels.installWasmKernelFixes();
     const x = tf.range(0, 1000);
     const pieces = tf.split(x, [10, 990]);
     const clone = tf.clone(x);

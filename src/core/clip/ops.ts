@@ -12,7 +12,7 @@ import {
   fusedTokenEmbedding,
 } from "./kernels/index.js";
 import { straightforwardOps } from "./kernels/switch.js";
-import { batchMatMul, installWasmKernels, simdBatchMatMulApplies } from "./kernels/wasm/index.js";
+import { batchMatMul, installWasmKernelFixes, simdBatchMatMulApplies } from "./kernels/wasm/index.js";
 
 /**
  * The few building blocks of the CLIP forward pass, written so that every backend gets
@@ -279,7 +279,7 @@ export function attentionHeads(
   additiveMask?: tf.Tensor,
 ): tf.Tensor3D {
   // Every forward pass comes here: our replacements of tfjs-wasm kernels (kernels/wasm/kernelFixes.ts).
-  installWasmKernels();
+  installWasmKernelFixes();
   const [batch, length, width] = q.shape;
   const headDim = width / heads;
   const split = (t: tf.Tensor) =>

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { fusedAdamWStep, fusedKernelsActive } from "../clip/kernels/index.js";
-import { installWasmKernels } from "../clip/kernels/wasm/index.js";
+import { installWasmKernelFixes } from "../clip/kernels/wasm/index.js";
 
 /**
  * AdamW (decoupled weight decay, as PyTorch) over all trainable parameters at once: the
@@ -85,7 +85,7 @@ export class FlatAdamW {
     loss?: tf.Scalar,
   ): { gradNorm: tf.Scalar; applied: tf.Scalar } {
     if (fusedKernelsActive()) return this.applyFused(grads, lr, loss);
-    installWasmKernels(); // the split below would copy the whole vector per piece on wasm
+    installWasmKernelFixes(); // the split below would copy the whole vector per piece on wasm
     const o = this.options;
     return tf.tidy(() => {
       const g = this.flatten(this.names.map((n) => grads.get(n) ?? tf.zerosLike(this.params.get(n)!)));

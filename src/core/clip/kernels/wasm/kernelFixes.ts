@@ -108,8 +108,16 @@ function gatherOf(
   return out;
 }
 
-/** Installs the replacements once the wasm backend's kernels are registered (idempotent). */
+const REPLACED = ["GatherV2", "Identity", "Slice", "SplitV"];
+let installed = false;
+
+/**
+ * Installs the replacements once the wasm backend's kernels are registered. The wasm
+ * backend may be imported after this module, so every forward pass (attentionHeads) and
+ * AdamW step calls this; after the first install it returns at once.
+ */
 export function installWasmKernelFixes(): void {
+  if (installed) return;
   replaceWasmKernel("GatherV2", (args, original) => {
     const { x, indices } = args.inputs as { x: tf.TensorInfo; indices: tf.TensorInfo };
     if (x.dtype === "string" || indices.dtype !== "int32") return original(args);
@@ -148,4 +156,7 @@ export function installWasmKernelFixes(): void {
       return piece;
     });
   });
+  installed = REPLACED.every(
+    (name) => (tf.getKernel(name, "wasm")?.kernelFunc as { heapView?: boolean })?.heapView,
+  );
 }
