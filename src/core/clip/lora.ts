@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ClipConfig } from "./config.js";
 import type { ClipParams } from "./model.js";
-import { linear } from "./ops.js";
+import { linear, transposedProduct } from "./ops.js";
 import { createRng, deriveSeed } from "./random.js";
 import type { HostTensor } from "./weights.js";
 
@@ -199,8 +199,8 @@ function loraProduct(w: tf.Tensor2D, bias: tf.Tensor, scaling: tf.Tensor): Custo
         const dxa = tf.mul(tf.matMul(dy2, b), scaling) as tf.Tensor2D; // [M, r]
         return [
           tf.add(tf.matMul(dy2, w), tf.matMul(dxa, a)),
-          tf.matMul(tf.transpose(dxa), xs),
-          tf.matMul(tf.transpose(dy2), xas),
+          transposedProduct(dxa, xs),
+          transposedProduct(dy2, xas),
         ];
       },
     };

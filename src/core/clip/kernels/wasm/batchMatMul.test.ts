@@ -66,6 +66,32 @@ describe("wasm-SIMD batched product", () => {
     }
   });
 
+  // The blocked A^T B path of weight gradients: k spans several 128-row chunks, and m, n
+  // leave rows and columns outside the 4 x 8 tiles. Each entry must be the float32 sum of
+  // its products in ascending k, exactly (the claim that blocking changes no bit).
+  it("weight-gradient shapes (A^T B): bit-identical to an ascending float32 sum", () => {
+    for (const [m, k, n] of [
+      [64, 300, 256],
+      [6, 129, 13],
+      [3, 5, 7],
+    ] as const) {
+      tf.tidy(() => {
+        const [a, b] = operands([1], m, k, n, true, false, 11);
+        const got = batchMatMul(a, b, true, false).dataSync();
+        const [av, bv] = [a.dataSync(), b.dataSync()];
+        const want = new Float32Array(m * n);
+        for (let i = 0; i < m; i++)
+          for (let j = 0; j < n; j++) {
+            let acc = 0;
+            for (let kk = 0; kk < k; kk++)
+              acc = Math.fround(acc + Math.fround(av[kk * m + i] * bv[kk * n + j]));
+            want[i * n + j] = acc;
+          }
+        expect(Array.from(got)).toEqual(Array.from(want));
+      });
+    }
+  });
+
   it("hand-computed product, and no tensors left behind", () => {
     const before = tf.memory().numTensors;
     const c = tf.tidy(() => {
