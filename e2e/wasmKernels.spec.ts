@@ -40,6 +40,15 @@ test("wasm-SIMD batched product and kernel fixes on tfjs's threaded build", asyn
         });
       });
     }
+    // A weight gradient's shape (A^T B, k over three of the blocked loop's 128-row chunks).
+    tf.tidy(() => {
+      const a = tf.randomNormal([1, 300, 24], 0, 1, "float32", 4);
+      const b = tf.randomNormal([1, 300, 40], 0, 1, "float32", 5);
+      const plain = tf.matMul(a, b, true, false);
+      const scale = tf.max(tf.abs(plain)).dataSync()[0];
+      const diff = tf.max(tf.abs(tf.sub(wasmKernels.batchMatMul(a, b, true, false), plain)));
+      diffs.push(diff.dataSync()[0] / scale);
+    });
     wasmKernels.installWasmKernelFixes();
     const x = tf.range(0, 1000);
     const pieces = tf.split(x, [10, 990]);
