@@ -3,13 +3,14 @@
  * split with the plain CLIP loss (no hard negatives), so it learns retrieval but stays a
  * bag of words. Writes an HF-format folder to public/models/shapes-clip/.
  *
- *   npx tsx scripts/pretrain-default.ts [--steps 5000] [--seed 0] [--out public/models/shapes-clip]
+ *   npx tsx scripts/pretrain-default.ts [--steps 10000] [--seed 0] [--out public/models/shapes-clip]
  *   npx tsx scripts/pretrain-default.ts --phase card      # re-measure and rewrite the model card only
  *
  * Deterministic from its seed on the wasm backend (single-threaded).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
@@ -24,25 +25,11 @@ import { metricsToCsv } from "../src/core/train/metricsCsv.js";
 import type { StepMetrics } from "../src/core/train/trainer.js";
 import { Trainer } from "../src/core/train/trainer.js";
 
-const { values } = parseArgs({
-  options: {
-    steps: { type: "string", default: "5000" },
-    seed: { type: "string", default: "0" },
-    batch: { type: "string", default: "64" },
-    out: { type: "string", default: "public/models/shapes-clip" },
-    phase: { type: "string", default: "all" },
-  },
-});
-const steps = Number(values.steps);
-const seed = Number(values.seed);
-const batchSize = Number(values.batch);
-const outDir = values.out;
-
 /** The default model's shape: chosen to pretrain within the 60-minute budget on 2 cores. */
 export const CONTEXT_LENGTH = 24;
 export const IMAGE_SIZE = 32;
 
-function defaultModelFiles() {
+export function defaultModelFiles() {
   const { vocab, merges } = buildWordVocabulary(shapesWorldWords());
   const tokenizerFiles = writeTokenizerFiles(vocab, merges, { modelMaxLength: CONTEXT_LENGTH });
   const eos = vocab["<|endoftext|>"];
@@ -84,8 +71,8 @@ function defaultModelFiles() {
   return { config, tokenizerFiles };
 }
 
-async function train() {
-  const started = performance.now();
+/** The pretraining run: the model from scratch and its trainer, both fixed by the seed. */
+export function pretrainingRun(seed: number, steps: number, batchSize: number) {
   const { config, tokenizerFiles } = defaultModelFiles();
   const model = createClipFromScratch(config, tokenizerFiles, seed);
   // Fresh scenes every batch: the stream is as long as the run.
@@ -107,6 +94,12 @@ async function train() {
     checkpointEvery: 0,
   });
   const trainer = new Trainer(model.params, model.config, model.tokenizer, source, trainConfig);
+  return { model, trainer, trainConfig };
+}
+
+async function train(steps: number, seed: number, batchSize: number, outDir: string) {
+  const started = performance.now();
+  const { model, trainer, trainConfig } = pretrainingRun(seed, steps, batchSize);
   console.log(
     `pretraining ${trainer.trainableParameterCount.toLocaleString()} parameters for ${steps} steps`,
   );
@@ -143,9 +136,22 @@ async function train() {
   trainer.dispose();
 }
 
-await tf.setBackend("wasm");
-if (values.phase === "all" || values.phase === "train") await train();
-if (values.phase === "all" || values.phase === "card") {
-  const { writeModelCard } = await import("./modelCard.js");
-  await writeModelCard(outDir);
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({
+    options: {
+      steps: { type: "string", default: "10000" },
+      seed: { type: "string", default: "0" },
+      batch: { type: "string", default: "64" },
+      out: { type: "string", default: "public/models/shapes-clip" },
+      phase: { type: "string", default: "all" },
+    },
+  });
+  const outDir = values.out;
+  await tf.setBackend("wasm");
+  if (values.phase === "all" || values.phase === "train")
+    await train(Number(values.steps), Number(values.seed), Number(values.batch), outDir);
+  if (values.phase === "all" || values.phase === "card") {
+    const { writeModelCard } = await import("./modelCard.js");
+    await writeModelCard(outDir);
+  }
 }

@@ -157,12 +157,17 @@ async function runOne(spec: RunSpec, outFile: string) {
       trainer.step();
       if ((s + 1) % 50 === 0) {
         const last = (await trainer.readMetrics()).at(-1)!;
-        const thetas = Object.entries(last.terms)
-          .filter(([k]) => k.startsWith("theta_"))
-          .map(([, v]) => v.toFixed(2));
+        const perType = (prefix: string) =>
+          Object.entries(last.terms)
+            .filter(([k]) => k.startsWith(prefix))
+            .map(([, v]) => v.toFixed(2));
+        const thetas = perType("theta_");
         finalThresholds = thetas.map(Number);
+        const curriculum = thetas.length
+          ? ` theta ${thetas.join(" ")} gap ${perType("gap_").join(" ")} violated ${perType("violationRate_").join(" ")}`
+          : "";
         process.stderr.write(
-          `[${spec.name}] step ${s + 1}/${steps} loss ${last.loss.toFixed(4)}${thetas.length ? ` theta ${thetas.join(" ")}` : ""}\n`,
+          `[${spec.name}] step ${s + 1}/${steps} loss ${last.loss.toFixed(4)}${curriculum}\n`,
         );
       }
     }
