@@ -3,7 +3,7 @@
  * ablation on the shapes world (same seed, steps and batch for all), evaluates each on the
  * held-out split, prints a markdown table and writes reproduce/results.json.
  *
- *   npm run reproduce [-- --steps 1500 --decay-steps 2000 --batch 64 --parallel 2 --n 500]
+ *   npm run reproduce [-- --steps 2500 --decay-steps 3000 --batch 64 --parallel 2 --n 500]
  *                    [--finetune-scenes two-objects|world] [--extended] [--only ceclip,negclip]
  *
  * Runs are independent processes (tfjs wasm is single-threaded here), `--parallel` at a time.
@@ -71,8 +71,8 @@ const RUNS: RunSpec[] = [
 
 const { values } = parseArgs({
   options: {
-    steps: { type: "string", default: "1500" },
-    "decay-steps": { type: "string", default: "2000" },
+    steps: { type: "string", default: "2500" },
+    "decay-steps": { type: "string", default: "3000" },
     batch: { type: "string", default: "64" },
     lr: { type: "string", default: "1e-3" },
     seed: { type: "string", default: "0" },

@@ -19,7 +19,8 @@ import { batchMatMul, installWasmKernelFixes, simdBatchMatMulApplies } from "./k
  * correct and fast gradients (see the tests in ops.test.ts):
  * - `linear` multiplies with explicitly transposed operands: tfjs-backend-wasm only sends
  *   untransposed products to XNNPACK, so transpose flags (and autodiff's transposed
- *   products) fall back to a scalar loop ~10x slower.
+ *   products) fall back to a scalar loop ~10x slower. Weight gradients (a^T b) run on our
+ *   SIMD kernel on wasm (`transposedProduct`).
  * - `gatherRows` replaces gather's gradient (unsortedSegmentSum), which is wrong on
  *   WebGPU when ids repeat (tfjs #8174) and missing on wasm.
  * - On WebGPU, `linear`, `dense`, `denseParts`, `layerNorm`, `layerNormAndResidual`,
