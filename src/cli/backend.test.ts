@@ -1,7 +1,11 @@
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  NO_NODE_ADAPTER,
+  NO_USABLE_DRIVER,
+  NO_VULKAN_LOADER,
   nodeBackendName,
   requestNodeAdapter,
   selectNodeBackend,
@@ -26,33 +30,56 @@ describe("Node backends", () => {
     async () => {
       expect(await requestNodeAdapter()).toBeNull();
       const started = Date.now();
-      await expect(selectNodeBackend("webgpu")).rejects.toThrow(NO_NODE_ADAPTER);
+      await expect(selectNodeBackend("webgpu")).rejects.toThrow(NO_VULKAN_LOADER);
       expect(Date.now() - started).toBeLessThan(5000);
     },
   );
 
+  /** `cli eval --backend webgpu` on the built-in model, in a child process. */
+  const evalOnWebgpu = (env: NodeJS.ProcessEnv = process.env) =>
+    spawnSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "src/cli/main.ts",
+        "eval",
+        "--model",
+        "public/models/shapes-clip",
+        "--n",
+        "4",
+        "--backend",
+        "webgpu",
+      ],
+      { encoding: "utf8", timeout: 60_000, env },
+    );
+
   it.runIf(!vulkanLoaderPresent())(
     "the CLI prints that line alone and exits non-zero, without a stack trace",
     () => {
-      const run = spawnSync(
-        process.execPath,
-        [
-          "--import",
-          "tsx",
-          "src/cli/main.ts",
-          "eval",
-          "--model",
-          "public/models/shapes-clip",
-          "--n",
-          "4",
-          "--backend",
-          "webgpu",
-        ],
-        { encoding: "utf8", timeout: 60_000 },
-      );
+      const run = evalOnWebgpu();
       expect(run.status).not.toBe(0);
-      expect(run.stderr.trim()).toBe(`error: ${NO_NODE_ADAPTER}`);
+      expect(run.stderr.trim()).toBe(`error: ${NO_VULKAN_LOADER}`);
       expect(run.stderr).not.toMatch(/\n\s+at /);
+    },
+    60_000,
+  );
+
+  // A loader Dawn cannot use (here a file that is no library) must not be reported as "no
+  // loader": the message points at Dawn's own warnings, which say what it rejected.
+  it.runIf(!vulkanLoaderPresent())(
+    "with a loader but no usable driver, the CLI says so and exits non-zero",
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), "vulkan-"));
+      try {
+        writeFileSync(join(dir, "libvulkan.so.1"), "not a library");
+        const run = evalOnWebgpu({ ...process.env, LD_LIBRARY_PATH: dir });
+        expect(run.status).not.toBe(0);
+        expect(run.stderr.trim().split("\n").at(-1)).toBe(`error: ${NO_USABLE_DRIVER}`);
+        expect(run.stderr).not.toMatch(/\n\s+at \S+ \(.*\.ts:/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
     60_000,
   );

@@ -6,8 +6,12 @@ import "@tensorflow/tfjs-backend-wasm";
 export type NodeBackend = "wasm" | "cpu" | "webgpu";
 export const NODE_BACKENDS: readonly NodeBackend[] = ["wasm", "cpu", "webgpu"];
 
-export const NO_NODE_ADAPTER =
-  "no WebGPU adapter in Node: Dawn found no Vulkan GPU driver (this machine has none); use --backend wasm";
+/** No Vulkan loader (libvulkan.so.1): Dawn can reach no driver at all (CI, this machine). */
+export const NO_VULKAN_LOADER =
+  "no WebGPU adapter in Node: there is no Vulkan loader (libvulkan.so.1), so Dawn can reach no GPU driver; use --backend wasm";
+/** A loader, but no driver Dawn accepts (none installed, or one it rejects, such as Mesa 22's lavapipe). */
+export const NO_USABLE_DRIVER =
+  "no WebGPU adapter in Node: Dawn found no Vulkan driver it can use (its warnings above say why); use --backend wasm";
 
 /** The backend name of a CLI option, checked (default wasm). */
 export function nodeBackendName(name: string | undefined): NodeBackend {
@@ -67,9 +71,9 @@ export async function requestNodeAdapter(): Promise<GPUAdapter | null> {
 
 /** navigator.gpu from Dawn, then the tfjs WebGPU backend; one-line error where there is no adapter. */
 async function installNodeWebgpu(): Promise<void> {
-  if (!vulkanLoaderPresent()) throw new Error(NO_NODE_ADAPTER);
+  if (!vulkanLoaderPresent()) throw new Error(NO_VULKAN_LOADER);
   const gpu = await createNodeGpu();
-  if (!gpu || !(await gpu.requestAdapter())) throw new Error(NO_NODE_ADAPTER);
+  if (!gpu || !(await gpu.requestAdapter())) throw new Error(NO_USABLE_DRIVER);
   // Node 21+ defines a read-only navigator: redefine it with Dawn's gpu.
   Object.defineProperty(globalThis, "navigator", { value: { gpu }, configurable: true, writable: true });
   await import("@tensorflow/tfjs-backend-webgpu");
