@@ -1,7 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type LoadedClip, loadClip } from "../clip/index.js";
+import { disposeClip, type LoadedClip, loadClip } from "../clip/index.js";
 import { encodeImagePatches, encodeTextTokens } from "../clip/model.js";
 import { preprocessOptionsFor } from "../clip/preprocess.js";
 import { readFolder, TINY_CLIP_DIR } from "../clip/testing.js";
@@ -159,6 +160,36 @@ describe("Trainer (cpu backend, tiny fixture model)", () => {
         expect(Math.max(...moved)).toBeLessThan(0.01 * gap);
       }
       trainer.dispose();
+    }
+  });
+
+  // The default model's captions are shorter than its 24-token context, so the text tower
+  // drops the trailing padding: token-level inputs (FSC-CLIP's masks, image negatives'
+  // content words) must have the trimmed length too. Both failed on it before.
+  it("token-level objectives train the default model, whose texts are trimmed", async () => {
+    const dir = join(import.meta.dirname, "../../../public/models/shapes-clip");
+    for (const objective of ["fscclip", "ceclip+imageneg"]) {
+      const model = await loadClip(readFolder(dir), { trainable: true });
+      const source = shapesExampleSource({ split: "train", seed: 3, size: 8, imageSize: 32 });
+      const longest = Math.max(...[0, 1, 2, 3].map((i) => source.get(i).caption.split(" ").length));
+      expect(longest + 2, "captions shorter than the context").toBeLessThan(24);
+      const trainer = new Trainer(
+        model.params,
+        model.config,
+        model.tokenizer,
+        source,
+        config({
+          objective,
+          objectiveOptions: objective.includes("imageneg")
+            ? { imageNegPrototypes: 4, imageNegDictionaryImages: 8 }
+            : {},
+        }),
+      );
+      await trainer.prepare();
+      const [m] = await run(trainer, 1);
+      expect(Number.isFinite(m.loss), objective).toBe(true);
+      trainer.dispose();
+      disposeClip(model);
     }
   });
 

@@ -10,6 +10,7 @@ import {
   encodeVisionTokens,
   poolingPositions,
   type TokenBatch,
+  trimTrailingPadding,
 } from "../clip/model.js";
 import { type PreprocessOptions, preprocessOptionsFor } from "../clip/preprocess.js";
 import type { ClipTokenizer } from "../clip/tokenizer.js";
@@ -69,6 +70,21 @@ export function tokenMask(tokens: TokenBatch, eosTokenId: number): Float32Array 
     mask.fill(1, b * tokens.length + 1, b * tokens.length + eos + 1);
   });
   return mask;
+}
+
+/**
+ * The step's texts (captions, then negatives) without the columns after the batch's longest
+ * text: the text tower computes exactly these (encodeTextTokens trims the same way), so
+ * token-level masks built from them match its token features column for column.
+ */
+function stepTexts(captions: TokenBatch, negatives: TokenBatch | undefined, eosTokenId: number): TokenBatch {
+  const padded = negatives ? concatTokens(captions, negatives) : captions;
+  return trimTrailingPadding(padded, poolingPositions(padded, eosTokenId));
+}
+
+/** The first `batch` rows of a token batch. */
+function firstRows(tokens: TokenBatch, batch: number): TokenBatch {
+  return { ids: tokens.ids.subarray(0, batch * tokens.length), batch, length: tokens.length };
 }
 
 function concatTokens(a: TokenBatch, b: TokenBatch): TokenBatch {
@@ -230,7 +246,7 @@ export class Trainer {
     const packed = tf.tidy(() => {
       let terms: tf.Scalar[] = [];
       const n = batch.captions.batch;
-      const allTexts = batch.negatives ? concatTokens(batch.captions, batch.negatives) : batch.captions;
+      const allTexts = stepTexts(batch.captions, batch.negatives, this.modelConfig.text_config.eos_token_id);
       const teacherInputs = this.teacher ? this.teacherFeatures(batch.patches, allTexts, n, k) : {};
       const { value: loss, grads } = tf.variableGrads(() => {
         const embedded = embedImagePatches(this.params, this.modelConfig, batch.patches);
@@ -266,7 +282,7 @@ export class Trainer {
             embedded,
             patchTokens: image.tokens,
             captionTokens: () => textTokens().slice([0, 0, 0], [n, -1, -1]),
-            captions: batch.captions,
+            captions: firstRows(allTexts, n),
             settings: this.objective.needs!.imageNegatives!(this.objectiveOptions),
             seed: this.config.seed,
             step: this.stepsDone,
