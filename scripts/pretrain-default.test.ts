@@ -4,6 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { disposeClip } from "../src/core/clip/index.js";
+import { parseMetricsCsv } from "../src/core/train/metricsCsv.js";
 import { pretrainingRun } from "./pretrain-default.js";
 
 const MODEL_DIR = join(import.meta.dirname, "../public/models/shapes-clip");
@@ -27,12 +28,9 @@ describe("pretrain-default", () => {
       seed: number;
       batchSize: number;
     };
-    const [header, ...rows] = readFileSync(join(MODEL_DIR, "metrics.csv"), "utf8").trim().split("\n");
-    const columns = header.split(",");
-    const logged = rows.slice(0, STEPS_CHECKED).map((row) => {
-      const cells = row.split(",").map(Number);
-      return { loss: cells[columns.indexOf("loss")], gradNorm: cells[columns.indexOf("grad_norm")] };
-    });
+    const logged = parseMetricsCsv(readFileSync(join(MODEL_DIR, "metrics.csv"), "utf8"))
+      .slice(0, STEPS_CHECKED)
+      .map((m) => ({ loss: m.loss, gradNorm: m.gradNorm }));
 
     const { model, trainer } = pretrainingRun(training.seed, training.steps, training.batchSize);
     for (let s = 0; s < STEPS_CHECKED; s++) trainer.step();

@@ -56,8 +56,8 @@ export function linear(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
  * On wasm it runs on our SIMD kernel's register-blocked A^T B loop, which reads both
  * operands where they lie: 3-5x faster per product than XNNPACK here (the whole step:
  * `npm run bench`), because tfjs-wasm has XNNPACK pack its right operand anew on every call
- * and that operand is [N, wide]. Elsewhere an explicit transpose and an untransposed product, the narrower
- * operand on the right (the cheaper packing where XNNPACK is used).
+ * and that operand is [N, wide]. Elsewhere an explicit transpose and an untransposed
+ * product, the narrower operand on the right (the cheaper packing where XNNPACK is used).
  */
 export function transposedProduct(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   const [rows, m] = a.shape;
