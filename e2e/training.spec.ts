@@ -51,3 +51,22 @@ test("the worker trains on WebGPU: start, 20 steps, pause, resume, stop, finite 
   await page.getByRole("button", { name: "Stop" }).click();
   await expect(page.getByTestId("run-status")).toHaveText("stopped");
 });
+
+test("the shapes-world cure recipe fills the run config and the address bar, and stays editable", async ({
+  page,
+}) => {
+  await page.goto("/");
+  const recipe = page.getByRole("button", { name: "Shapes-world cure recipe" });
+  await recipe.focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("status").filter({ hasText: "cure recipe set" })).toBeVisible();
+  await expect(page.getByLabel("Steps", { exact: true })).toHaveValue("2500");
+  await expect(page.getByLabel("Cosine horizon")).toHaveValue("3000");
+  await expect(page.getByLabel("Threshold type")).toHaveValue("fixed");
+  await expect(page.getByLabel("Fixed threshold")).toHaveValue("10");
+  await expect(page.getByRole("combobox", { name: "Training data" })).toHaveValue("shapes-two-objects");
+  await expect(page).toHaveURL(/[?&]data=shapes-two-objects(&|$)/);
+  await expect(page).toHaveURL(/[?&]opt\.fixedThreshold=10(&|$)/);
+  await page.getByLabel("Steps", { exact: true }).fill("1200");
+  await expect(page).toHaveURL(/[?&]steps=1200(&|$)/);
+});

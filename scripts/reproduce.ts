@@ -13,6 +13,8 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { sceneMixOptions } from "../src/core/data/shapesWorld/source.js";
+import { SHAPES_FINETUNE_SETTINGS as S, SHAPES_CURE_OBJECTIVE } from "../src/core/train/recipes.js";
 
 interface RunSpec {
   name: string;
@@ -42,12 +44,8 @@ const RUNS: RunSpec[] = [
     objective: "ceclip",
     objectiveOptions: { thresholdType: "fixed", fixedThreshold: 2 },
   },
-  {
-    name: "ceclip_fixed10",
-    label: "+ CE-CLIP, fixed threshold 10",
-    objective: "ceclip",
-    objectiveOptions: { thresholdType: "fixed", fixedThreshold: 10 },
-  },
+  // The app's "shapes-world cure" recipe (src/core/train/recipes.ts).
+  { name: "ceclip_fixed10", label: "+ CE-CLIP, fixed threshold 10", ...SHAPES_CURE_OBJECTIVE },
   {
     name: "fscclip",
     label: "+ FSC-CLIP (global + token-level, calibrated)",
@@ -71,10 +69,10 @@ const RUNS: RunSpec[] = [
 
 const { values } = parseArgs({
   options: {
-    steps: { type: "string", default: "2500" },
-    "decay-steps": { type: "string", default: "3000" },
-    batch: { type: "string", default: "64" },
-    lr: { type: "string", default: "1e-3" },
+    steps: { type: "string", default: String(S.steps) },
+    "decay-steps": { type: "string", default: String(S.decaySteps) },
+    batch: { type: "string", default: String(S.batchSize) },
+    lr: { type: "string", default: String(S.lr) },
     seed: { type: "string", default: "0" },
     n: { type: "string", default: "500" },
     parallel: { type: "string", default: "2" },
@@ -83,7 +81,7 @@ const { values } = parseArgs({
     out: { type: "string" },
     only: { type: "string" },
     extended: { type: "boolean", default: false },
-    "finetune-scenes": { type: "string", default: "two-objects" },
+    "finetune-scenes": { type: "string", default: S.scenes },
   },
 });
 
@@ -100,18 +98,6 @@ interface RunResult {
     r5_t2i: number;
   };
   finalThresholds?: number[];
-}
-
-/**
- * Fine-tuning scenes. "two-objects": every scene has two objects (85 % of them with a
- * relation caption), so every batch carries swap and relation negatives; "world": the
- * world's own mix (15 % one-object, 15 % three-object scenes). The benchmark always uses
- * the world's own mix.
- */
-function finetuneSceneOptions(name: string) {
-  if (name === "world") return {};
-  if (name === "two-objects") return { objectCountWeights: [0, 1, 0] as const };
-  throw new Error(`--finetune-scenes must be two-objects or world, not "${name}"`);
 }
 
 /** One run in this process: train (unless base), then benchmark on the held-out split. */
@@ -136,10 +122,12 @@ async function runOne(spec: RunSpec, outFile: string) {
     const seed = Number(values.seed);
     const source = shapesExampleSource({
       split: "train",
-      seed: seed + 1000,
+      seed, // as the app and the CLI seed theirs: the app's recipe trains on these very scenes
       size: steps * batchSize,
       imageSize,
-      options: finetuneSceneOptions(values["finetune-scenes"]),
+      // Fine-tuning scenes: "two-objects" (default) or "world" (SCENE_MIXES); the benchmark
+      // always uses the world's own mix.
+      options: sceneMixOptions(values["finetune-scenes"]),
     });
     const config = parseTrainConfig({
       objective: spec.objective,
@@ -148,7 +136,7 @@ async function runOne(spec: RunSpec, outFile: string) {
       decaySteps: Number(values["decay-steps"]),
       batchSize,
       lr: Number(values.lr),
-      warmupSteps: 50,
+      warmupSteps: S.warmupSteps,
       seed,
     });
     const trainer = new Trainer(model.params, model.config, model.tokenizer, source, config);
@@ -229,6 +217,12 @@ function table(results: RunResult[], ranNow: Set<string>): string {
 }
 
 async function main() {
+  try {
+    sceneMixOptions(values["finetune-scenes"]); // a wrong name fails here, not in every run
+  } catch (e) {
+    console.error(`--finetune-scenes: ${(e as Error).message}`);
+    process.exit(2);
+  }
   if (values.run) {
     const spec = RUNS.find((r) => r.name === values.run);
     if (!spec) throw new Error(`unknown run ${values.run} (known: ${RUNS.map((r) => r.name).join(", ")})`);

@@ -38,13 +38,14 @@ describe("the run config's data source", () => {
     expect(defaultRunConfig().data).toBe("shapes");
     expect(TRAIN_FIELDS.find((f) => f.path === "data")).toMatchObject({
       kind: "enum",
-      options: ["shapes", "upload"],
+      options: ["shapes", "shapes-two-objects", "upload"],
       label: "Training data",
     });
     const upload = { ...defaultRunConfig(), data: "upload" as const };
     expect(encodeRunConfig(upload).get("data")).toBe("upload");
     expect(encodeRunConfig(defaultRunConfig()).has("data")).toBe(false);
     expect(decodeRunConfig("?data=upload").config.data).toBe("upload");
+    expect(decodeRunConfig("?data=shapes-two-objects").config.data).toBe("shapes-two-objects");
     expect(decodeRunConfig("?data=imagenet")).toMatchObject({
       rejected: ["data"],
       config: { data: "shapes" },

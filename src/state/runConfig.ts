@@ -10,13 +10,19 @@ import { type TrainConfig, trainConfigSchema } from "../core/train/config.js";
  */
 export type RunConfig = TrainConfig & { data?: DataSource };
 
-/** Where a run's examples come from: the built-in shapes world or the Data tab's upload. */
-export const DATA_SOURCES = ["shapes", "upload"] as const;
+/**
+ * Where a run's examples come from: the built-in shapes world in its own scene mix, the
+ * shapes world's two-object scenes only (what `npm run reproduce` fine-tunes on), or the
+ * Data tab's upload.
+ */
+export const DATA_SOURCES = ["shapes", "shapes-two-objects", "upload"] as const;
 export type DataSource = (typeof DATA_SOURCES)[number];
 const dataSchema = z
   .enum(DATA_SOURCES)
   .default("shapes")
-  .describe("Training data: the built-in shapes world, or the dataset uploaded in the Data tab");
+  .describe(
+    "Training data: the built-in shapes world (its own mix of 1-3 objects, or two-object scenes only), or the dataset uploaded in the Data tab",
+  );
 
 /** One editable field, read generically from a zod object schema. */
 export interface FieldSpec {

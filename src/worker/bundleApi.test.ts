@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disposeClip, loadClip } from "../core/clip/index.js";
 import { readSafetensors } from "../core/clip/safetensors.js";
 import { maxAbsDiff, readFolder, TINY_CLIP_DIR } from "../core/clip/testing.js";
+import { recordAt } from "../core/data/shapesWorld/dataset.js";
 import { readRunBundle, runBundleFilesFromZip } from "../core/io/bundle/index.js";
 import { zipFiles } from "../core/io/zip.js";
 import { metricsToCsv } from "../core/train/metricsCsv.js";
@@ -67,6 +68,26 @@ describe("bundleApi", () => {
       if (maxAbsDiff(base.get(name)!.data, data) > 0) moved += 1;
     }
     expect(moved).toBeGreaterThan(10);
+  });
+
+  it("exports the two-object scenes under their CLI name when the run config asks for them", async () => {
+    const zip = await bundleApi.exportRunBundleZip({
+      config: { ...CONFIG, seed: 4, data: "shapes-two-objects" } as never,
+      dataSize: 6,
+      folder: "pairs",
+    });
+    const bundle = readRunBundle(runBundleFilesFromZip(zip.bytes));
+    expect(bundle.run.data.name).toBe("shapes-train-two-objects");
+    expect(bundle.pairs.map((p) => p.caption)).toEqual(
+      Array.from({ length: 6 }, (_, i) => recordAt("train", 4, i, { objectCountWeights: [0, 1, 0] }).caption),
+    );
+    await expect(
+      bundleApi.exportRunBundleZip({
+        config: { ...CONFIG, data: "imagenet" } as never,
+        dataSize: 6,
+        folder: "x",
+      }),
+    ).rejects.toThrow('unknown training data "imagenet"');
   });
 
   it("says which objectives can go when the run's cannot", async () => {

@@ -1,6 +1,5 @@
 import * as Comlink from "comlink";
 import { disposeClip, exportClipFiles } from "../core/clip/index.js";
-import { shapesExampleSource } from "../core/data/shapesWorld/source.js";
 import {
   BundleError,
   readRunResult,
@@ -12,9 +11,9 @@ import type { ExampleSource } from "../core/train/batches.js";
 import { parseTrainConfig, type TrainConfig } from "../core/train/config.js";
 import type { StepMetrics } from "../core/train/trainer.js";
 import { importModelFiles, snapshotModel } from "./exportApi.js";
+import { runTrainingSource } from "./runData.js";
 import { requireModel } from "./session.js";
 import { pausedObjectiveState } from "./trainingApi.js";
-import { uploadTrainingSource } from "./uploadApi.js";
 
 /**
  * Scale-out from the page: the current model and run as a run bundle for `scale/` (PyTorch
@@ -49,18 +48,10 @@ async function bundleSource(
   seed: number,
   imageSize: number,
 ): Promise<{ source: ExampleSource; dataName: string }> {
-  if (request.config.data === "upload")
-    return { source: await uploadTrainingSource(imageSize), dataName: "upload" };
   const { dataSize } = request;
-  if (!Number.isInteger(dataSize) || dataSize < 1)
+  if (request.config.data !== "upload" && (!Number.isInteger(dataSize) || dataSize < 1))
     throw new BundleError(`data size: ${dataSize} is not a whole number of examples (1 or more)`);
-  const source = shapesExampleSource({
-    split: "train",
-    seed,
-    size: dataSize,
-    imageSize,
-  });
-  return { source, dataName: "shapes-train" };
+  return runTrainingSource(request.config.data, { size: dataSize, seed, imageSize });
 }
 
 /** A finished run's files: run bundles are told apart (they hold data, no metrics). */

@@ -1,14 +1,13 @@
 import * as tf from "@tensorflow/tfjs";
-import { shapesExampleSource } from "../core/data/shapesWorld/source.js";
 import { runBenchmark } from "../core/eval/benchmark.js";
 import { shapesBenchmarkExamples } from "../core/eval/shapesHeldout.js";
 import type { SerializedState } from "../core/losses/objective.js";
 import { decodeCheckpoint, encodeCheckpoint } from "../core/train/checkpoint.js";
 import { parseTrainConfig, type TrainConfig } from "../core/train/config.js";
 import { type StepMetrics, Trainer } from "../core/train/trainer.js";
+import { runTrainingSource } from "./runData.js";
 import { requireModel, session } from "./session.js";
 import { isQuotaError, loadBlob, saveBlob } from "./storage.js";
-import { uploadTrainingSource } from "./uploadApi.js";
 
 export type RunStatus = "idle" | "running" | "paused" | "stopped" | "done";
 
@@ -164,16 +163,11 @@ export const trainingApi = {
     await trainingApi.stop();
     const model = requireModel();
     const config = parseTrainConfig(options);
-    // `data: "upload"`: the Data tab's uploaded dataset (./uploadApi.ts), else the shapes world.
-    const source =
-      options.data === "upload"
-        ? await uploadTrainingSource(model.config.vision_config.image_size)
-        : shapesExampleSource({
-            split: "train",
-            seed: config.seed,
-            size: config.steps * config.batchSize,
-            imageSize: model.config.vision_config.image_size,
-          });
+    const { source } = await runTrainingSource(options.data, {
+      seed: config.seed,
+      size: config.steps * config.batchSize,
+      imageSize: model.config.vision_config.image_size,
+    });
     trainer = new Trainer(model.params, model.config, model.tokenizer, source, config);
     await trainer.prepare(); // image negatives: the visual dictionary
     skippedInARow = 0;

@@ -86,7 +86,7 @@ describe("train argument parsing", () => {
   it("rejects bad input with one-line messages before loading anything", () => {
     expect(() => parseTrainArgs(["--out", "x"])).toThrow("--model <dir> is required");
     expect(() => parseTrainArgs([...baseArgs("x", 3), "--data", "nope"])).toThrow(
-      'unknown training data "nope" (accepted: shapes-train)',
+      'unknown training data "nope" (accepted: shapes-train, shapes-train-two-objects)',
     );
     expect(() => parseTrainArgs([...baseArgs("x", 3), "--option", "thresholdType=median"])).toThrow(
       /^ceclip option "thresholdType": /,

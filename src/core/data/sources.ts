@@ -1,5 +1,5 @@
 import type { ExampleSource } from "../train/batches.js";
-import { shapesExampleSource } from "./shapesWorld/source.js";
+import { type SceneMix, sceneMixOptions, shapesExampleSource } from "./shapesWorld/source.js";
 
 /** What every training data source gets: its size, seed, the model's image size, file access. */
 export interface TrainDataContext {
@@ -19,19 +19,25 @@ export interface TrainDataSource {
   load(spec: string, context: TrainDataContext): Promise<ExampleSource>;
 }
 
-/** The shapes world's train split, rendered at the model's image size (no resampling blur). */
-const shapesTrain: TrainDataSource = {
-  usage: "shapes-train",
-  matches: (spec) => spec === "shapes-train",
-  load: async (_spec, { size, seed, imageSize }) => {
-    if (!Number.isInteger(size) || size < 1)
-      throw new Error(`data size must be a positive integer, got ${size}`);
-    return shapesExampleSource({ split: "train", seed, size, imageSize });
-  },
-};
+/** The shapes world's train split in one scene mix, rendered at the model's image size (no resampling blur). */
+function shapesTrain(spec: string, mix: SceneMix): TrainDataSource {
+  return {
+    usage: spec,
+    matches: (s) => s === spec,
+    load: async (_spec, { size, seed, imageSize }) => {
+      if (!Number.isInteger(size) || size < 1)
+        throw new Error(`data size must be a positive integer, got ${size}`);
+      return shapesExampleSource({ split: "train", seed, size, imageSize, options: sceneMixOptions(mix) });
+    },
+  };
+}
 
 /** Registry of training data sources; CSV/JSONL uploads become one entry each. */
-export const TRAIN_DATA_SOURCES: readonly TrainDataSource[] = [shapesTrain];
+export const TRAIN_DATA_SOURCES: readonly TrainDataSource[] = [
+  shapesTrain("shapes-train", "world"),
+  // Two-object scenes only: what `npm run reproduce` fine-tunes on (see SCENE_MIXES).
+  shapesTrain("shapes-train-two-objects", "two-objects"),
+];
 
 /** The source for a spec, or a one-line error listing the accepted forms. */
 export function findTrainDataSource(spec: string): TrainDataSource {

@@ -2,6 +2,20 @@ import { useId } from "react";
 import type { DataSource } from "../../state/runConfig.js";
 import { useTrainingStore } from "../../state/trainingStore.js";
 
+const BUILT_IN_CHOICES: { value: DataSource; label: string; title: string }[] = [
+  {
+    value: "shapes",
+    label: "Built-in shapes world",
+    title: "Scenes of 1-3 objects, the mix the benchmark uses",
+  },
+  {
+    value: "shapes-two-objects",
+    label: "Shapes world, two-object scenes",
+    title:
+      "Only two-object scenes, so every batch has swap and relation negatives: what npm run reproduce fine-tunes on",
+  },
+];
+
 /** Which data the next training run uses (the run config's `data`; also in the sidebar). */
 /** `uploadedPairs`: pairs of the stored dataset; null when none is stored, undefined while loading. */
 export function DataSourceSelector({ uploadedPairs }: { uploadedPairs: number | null | undefined }) {
@@ -15,17 +29,19 @@ export function DataSourceSelector({ uploadedPairs }: { uploadedPairs: number | 
   return (
     <fieldset data-testid="data-source">
       <legend>Training data</legend>
-      <label className="hn-inline">
-        <input
-          type="radio"
-          name={name}
-          value="shapes"
-          checked={data === "shapes"}
-          disabled={active}
-          onChange={() => choose("shapes")}
-        />
-        Built-in shapes world
-      </label>
+      {BUILT_IN_CHOICES.map((choice) => (
+        <label className="hn-inline" key={choice.value} title={choice.title}>
+          <input
+            type="radio"
+            name={name}
+            value={choice.value}
+            checked={data === choice.value}
+            disabled={active}
+            onChange={() => choose(choice.value)}
+          />
+          {choice.label}
+        </label>
+      ))}
       <label className="hn-inline">
         <input
           type="radio"

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { recordAt } from "./dataset.js";
-import { shapesExampleSource } from "./source.js";
+import { SCENE_MIXES, sceneMixOptions, shapesExampleSource } from "./source.js";
 
 describe("shapesExampleSource", () => {
   it("draws scenes with the options it is given, and the world's defaults without", () => {
-    const twoObjects = { objectCountWeights: [0, 1, 0] as const };
+    const twoObjects = sceneMixOptions("two-objects");
     const custom = shapesExampleSource({
       split: "train",
       seed: 3,
@@ -22,5 +22,14 @@ describe("shapesExampleSource", () => {
     }
     // The default mix has one- and three-object scenes too.
     expect([...counts].sort()).toEqual([1, 2, 3]);
+  });
+
+  it("names its scene mixes, and a wrong name lists the known ones", () => {
+    expect(sceneMixOptions("world")).toEqual({});
+    expect(Object.keys(SCENE_MIXES)).toEqual(["world", "two-objects"]);
+    expect(() => sceneMixOptions("three-objects")).toThrow(
+      'scene mix must be one of world, two-objects, not "three-objects"',
+    );
+    expect(() => sceneMixOptions("constructor")).toThrow(/scene mix must be one of/);
   });
 });

@@ -1,0 +1,21 @@
+import { SHAPES_FINETUNE_SETTINGS as S, SHAPES_CURE_OBJECTIVE } from "../core/train/recipes.js";
+import { defaultRunConfig, type RunConfig, sanitizeRunConfig } from "./runConfig.js";
+
+/**
+ * The run config of the shapes-world cure: the `npm run reproduce` row that took the default
+ * model's swap and relation types from chance past 0.9 (CE-CLIP, fixed threshold 10, 2,500
+ * steps on two-object scenes). One click in the sidebar; everything stays editable.
+ */
+export function shapesCureRecipe(): RunConfig {
+  const base = defaultRunConfig(SHAPES_CURE_OBJECTIVE.objective);
+  return sanitizeRunConfig({
+    ...base,
+    objectiveOptions: { ...base.objectiveOptions, ...SHAPES_CURE_OBJECTIVE.objectiveOptions },
+    steps: S.steps,
+    decaySteps: S.decaySteps,
+    batchSize: S.batchSize,
+    lr: S.lr,
+    warmupSteps: S.warmupSteps,
+    data: S.scenes === "two-objects" ? "shapes-two-objects" : "shapes",
+  });
+}
