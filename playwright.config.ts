@@ -11,6 +11,8 @@ const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
 
 export default defineConfig({
   testDir: "e2e",
+  // e2e/manual: long checks run by hand (its own config), not in CI.
+  testIgnore: "manual/**",
   timeout: 300_000,
   expect: { timeout: 60_000 },
   workers: 1,

@@ -2,9 +2,10 @@ import { SHAPES_FINETUNE_SETTINGS as S, SHAPES_CURE_OBJECTIVE } from "../core/tr
 import { defaultRunConfig, type RunConfig, sanitizeRunConfig } from "./runConfig.js";
 
 /**
- * The run config of the shapes-world cure: the `npm run reproduce` row that took the default
- * model's swap and relation types from chance past 0.9 (CE-CLIP, fixed threshold 10, 2,500
- * steps on two-object scenes). One click in the sidebar; everything stays editable.
+ * The run config of the shapes-world cure: the `npm run reproduce` row (CE-CLIP, fixed
+ * threshold 10, 2,500 steps on two-object scenes, the same scenes) that took the default
+ * model's object swap and relation from chance to about 0.9. One click in the sidebar;
+ * everything stays editable.
  */
 export function shapesCureRecipe(): RunConfig {
   const base = defaultRunConfig(SHAPES_CURE_OBJECTIVE.objective);
