@@ -1,5 +1,12 @@
+import type { SceneMix } from "../core/data/shapesWorld/source.js";
 import { SHAPES_FINETUNE_SETTINGS as S, SHAPES_CURE_OBJECTIVE } from "../core/train/recipes.js";
-import { defaultRunConfig, type RunConfig, sanitizeRunConfig } from "./runConfig.js";
+import { type DataSource, defaultRunConfig, type RunConfig, sanitizeRunConfig } from "./runConfig.js";
+
+/** The run config's data choice for each scene mix of the shapes world's train split. */
+const DATA_OF_MIX: Readonly<Record<SceneMix, DataSource>> = {
+  world: "shapes",
+  "two-objects": "shapes-two-objects",
+};
 
 /**
  * The run config of the shapes-world cure: the `npm run reproduce` row (CE-CLIP, fixed
@@ -17,6 +24,6 @@ export function shapesCureRecipe(): RunConfig {
     batchSize: S.batchSize,
     lr: S.lr,
     warmupSteps: S.warmupSteps,
-    data: S.scenes === "two-objects" ? "shapes-two-objects" : "shapes",
+    data: DATA_OF_MIX[S.scenes],
   });
 }

@@ -1,5 +1,5 @@
 import type { ExampleSource } from "../train/batches.js";
-import { type SceneMix, sceneMixOptions, shapesExampleSource } from "./shapesWorld/source.js";
+import { SCENE_MIXES, type SceneMix, shapesExampleSource } from "./shapesWorld/source.js";
 
 /** What every training data source gets: its size, seed, the model's image size, file access. */
 export interface TrainDataContext {
@@ -27,7 +27,7 @@ function shapesTrain(spec: string, mix: SceneMix): TrainDataSource {
     load: async (_spec, { size, seed, imageSize }) => {
       if (!Number.isInteger(size) || size < 1)
         throw new Error(`data size must be a positive integer, got ${size}`);
-      return shapesExampleSource({ split: "train", seed, size, imageSize, options: sceneMixOptions(mix) });
+      return shapesExampleSource({ split: "train", seed, size, imageSize, options: SCENE_MIXES[mix] });
     },
   };
 }
