@@ -5,6 +5,11 @@
  *
  *   npm run reproduce [-- --steps 2500 --decay-steps 3000 --batch 64 --parallel 2 --n 500]
  *                    [--finetune-scenes two-objects|world] [--extended] [--only ceclip,negclip]
+ *                    [--seed 0] [--train-seed S] [--dir reproduce]
+ *
+ * `--seed` draws the held-out benchmark and, unless `--train-seed` is given, the fine-tuning
+ * scenes and their order. `--train-seed` changes only the latter: the same rows on another
+ * scene order, scored on the same held-out scenes (write them elsewhere with `--dir`).
  *
  * Runs are independent processes (tfjs wasm is single-threaded here), `--parallel` at a time.
  * One run alone: `npx tsx scripts/reproduce.ts --run ceclip --out <file>`.
@@ -74,6 +79,8 @@ const { values } = parseArgs({
     batch: { type: "string", default: String(S.batchSize) },
     lr: { type: "string", default: String(S.lr) },
     seed: { type: "string", default: "0" },
+    "train-seed": { type: "string" },
+    dir: { type: "string", default: "reproduce" },
     n: { type: "string", default: "500" },
     parallel: { type: "string", default: "2" },
     model: { type: "string", default: "public/models/shapes-clip" },
@@ -84,6 +91,9 @@ const { values } = parseArgs({
     "finetune-scenes": { type: "string", default: S.scenes },
   },
 });
+
+/** The fine-tuning scenes' seed (their draw and order): --train-seed, else --seed. */
+const trainSeed = () => Number(values["train-seed"] ?? values.seed);
 
 interface RunResult {
   name: string;
@@ -119,7 +129,7 @@ async function runOne(spec: RunSpec, outFile: string) {
   let finalThresholds: number[] | undefined;
   if (spec.objective) {
     const batchSize = Number(values.batch);
-    const seed = Number(values.seed);
+    const seed = trainSeed();
     const source = shapesExampleSource({
       split: "train",
       seed, // as the app and the CLI seed theirs: the app's recipe trains on these very scenes
@@ -188,11 +198,12 @@ function runChild(spec: RunSpec, outFile: string): Promise<void> {
       "batch",
       "lr",
       "seed",
+      "train-seed",
       "n",
       "model",
       "finetune-scenes",
     ] as const) {
-      args.push(`--${key}`, String(values[key]));
+      if (values[key] !== undefined) args.push(`--${key}`, String(values[key]));
     }
     const child = spawn(process.execPath, args, { stdio: ["ignore", "inherit", "inherit"] });
     child.on("exit", (code) =>
@@ -223,6 +234,10 @@ async function main() {
     console.error(`--finetune-scenes: ${(e as Error).message}`);
     process.exit(2);
   }
+  if (!Number.isInteger(trainSeed())) {
+    console.error(`--train-seed: expected an integer, got "${values["train-seed"]}"`);
+    process.exit(2);
+  }
   if (values.run) {
     const spec = RUNS.find((r) => r.name === values.run);
     if (!spec) throw new Error(`unknown run ${values.run} (known: ${RUNS.map((r) => r.name).join(", ")})`);
@@ -230,7 +245,7 @@ async function main() {
     return;
   }
   const started = performance.now();
-  const dir = "reproduce";
+  const dir = values.dir;
   mkdirSync(join(dir, "runs"), { recursive: true });
   const selected = values.only
     ? RUNS.filter((r) => values.only!.split(",").includes(r.name))
@@ -254,6 +269,7 @@ async function main() {
     batch: Number(values.batch),
     lr: Number(values.lr),
     seed: Number(values.seed),
+    trainSeed: trainSeed(),
     heldoutN: Number(values.n),
     candidates: 100,
     parallel: Number(values.parallel),
@@ -264,7 +280,7 @@ async function main() {
   console.log(table(results, new Set(selected.map((r) => r.name))));
   console.log(
     `\n${settings.steps} steps (cosine horizon ${settings.decaySteps}), batch ${settings.batch}, lr ${settings.lr}, ` +
-      `seed ${settings.seed}, fine-tuning scenes: ${settings.finetuneScenes}; held-out n = ${settings.heldoutN}, R@k over 100 candidates; ${minutes.toFixed(1)} minutes in all.`,
+      `seed ${settings.seed} (fine-tuning scenes: seed ${settings.trainSeed}, ${settings.finetuneScenes}); held-out n = ${settings.heldoutN}, R@k over 100 candidates; ${minutes.toFixed(1)} minutes in all.`,
   );
 }
 
