@@ -1,6 +1,7 @@
 import { useDeferredValue, useMemo } from "react";
 import type { StepEvent } from "../../worker/trainingApi.js";
 import { ChartFrame } from "./ChartFrame.js";
+import { HELD_AT_ZERO, typesHeldAtZero } from "./heldAtZero.js";
 import { LinePlot, type LineSpec } from "./LinePlot.js";
 import {
   buildRows,
@@ -49,6 +50,7 @@ export function ThresholdChart({ history, upperBound }: { history: StepEvent[]; 
   const numTypes = last ? countTypes([last.terms], "theta") : 0;
   const series = useMemo(() => thresholdSeries(numTypes), [numTypes]);
   const rows = useMemo(() => buildRows(records, step, series, { extra: [SCALE] }), [records, series]);
+  const heldAtZero = useMemo(() => typesHeldAtZero(records, numTypes), [records, numTypes]);
   const lines: LineSpec[] = series.map((s) => ({
     key: s.key,
     label: s.label,
@@ -90,6 +92,15 @@ export function ThresholdChart({ history, upperBound }: { history: StepEvent[]; 
         }}
         summary={`Thresholds and gaps of ${numTypes} negative types over ${records.length} steps`}
       />
+      {heldAtZero.length > 0 && (
+        <p className="chart-note" role="note" data-testid="held-at-zero">
+          <strong>{`Held at zero: ${heldAtZero.map(negativeTypeLabel).join(", ")}.`}</strong> Threshold and
+          gap have stayed within {HELD_AT_ZERO.below} of 0 for {HELD_AT_ZERO.steps} steps: the type is at
+          chance, so the adaptive rule asks no margin, and a rank loss without margin pulls a caption and this
+          negative back together while the image cannot yet tell them apart. A fixed threshold (10 in the
+          Shapes-world cure recipe) makes every pair violate and pushes them all apart.
+        </p>
+      )}
     </ChartFrame>
   );
 }

@@ -88,6 +88,16 @@ describe("charts (server render smoke test)", () => {
   });
 });
 
+describe("threshold chart", () => {
+  it("says which types the adaptive rule holds at zero, and only then", () => {
+    const atChance = history.map((e) => ({ ...e, terms: { ...e.terms, theta_1: 0.1, gap_1: -0.2 } }));
+    const held = renderToString(createElement(ThresholdChart, { history: atChance }));
+    expect(held).toContain('data-testid="held-at-zero"');
+    expect(held).toContain("Held at zero: object swap.");
+    expect(renderToString(createElement(ThresholdChart, { history }))).not.toContain("held-at-zero");
+  });
+});
+
 describe("loss series", () => {
   it("shows the total, CE-CLIP's terms in order, and other objectives' loss terms", () => {
     const keys = (names: string[]) => lossSeries(names).map((s) => s.key);
