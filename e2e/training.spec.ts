@@ -65,7 +65,9 @@ test("the shapes-world cure recipe fills the run config and the address bar, and
   await expect(page.getByLabel("Threshold type")).toHaveValue("fixed");
   await expect(page.getByLabel("Fixed threshold")).toHaveValue("10");
   await expect(page.getByRole("combobox", { name: "Training data" })).toHaveValue("shapes-two-objects");
+  await expect(page.getByLabel("Data seed")).toHaveValue("1");
   await expect(page).toHaveURL(/[?&]data=shapes-two-objects(&|$)/);
+  await expect(page).toHaveURL(/[?&]seed=1(&|$)/);
   await expect(page).toHaveURL(/[?&]opt\.fixedThreshold=10(&|$)/);
   await page.getByLabel("Steps", { exact: true }).fill("1200");
   await expect(page).toHaveURL(/[?&]steps=1200(&|$)/);

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { objectives } from "../core/losses/registry.js";
 import { parseTrainConfig } from "../core/train/config.js";
@@ -29,5 +30,28 @@ describe("the shapes-world cure recipe", () => {
       fixedThreshold: 10,
     });
     expect(decodeRunConfig(encodeRunConfig(recipe))).toMatchObject({ config: recipe, rejected: [] });
+  });
+
+  it("trains on a scene order whose recorded fixed-10 run cured every type", () => {
+    // Every `npm run reproduce` record in the repository: reproduce/ and its --dir folders.
+    const records = [
+      "reproduce",
+      ...readdirSync("reproduce", { withFileTypes: true })
+        .filter((d) => d.isDirectory() && d.name !== "runs")
+        .map((d) => `reproduce/${d.name}`),
+    ]
+      .map((dir) => JSON.parse(readFileSync(`${dir}/results.json`, "utf8")))
+      .filter(
+        ({ settings }) =>
+          (settings.trainSeed ?? settings.seed) === recipe.seed &&
+          settings.steps === recipe.steps &&
+          settings.batch === recipe.batchSize &&
+          settings.lr === recipe.lr,
+      );
+    const row = records
+      .flatMap(({ results }) => results)
+      .find((r: { name: string }) => r.name === "ceclip_fixed10");
+    expect(row, `no reproduce record of the fixed-10 row on train seed ${recipe.seed}`).toBeDefined();
+    for (const accuracy of Object.values(row.result.perType)) expect(accuracy).toBeGreaterThanOrEqual(0.9);
   });
 });
