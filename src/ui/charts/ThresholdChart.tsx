@@ -95,10 +95,10 @@ export function ThresholdChart({ history, upperBound }: { history: StepEvent[]; 
       {heldAtZero.length > 0 && (
         <p className="chart-note" role="note" data-testid="held-at-zero">
           <strong>{`Held at zero: ${heldAtZero.map(negativeTypeLabel).join(", ")}.`}</strong> Threshold and
-          gap have stayed within {HELD_AT_ZERO.below} of 0 for {HELD_AT_ZERO.steps} steps: the type is at
-          chance, so the adaptive rule asks no margin, and a rank loss without margin pulls a caption and this
-          negative back together while the image cannot yet tell them apart. A fixed threshold (10 in the
-          Shapes-world cure recipe) makes every pair violate and pushes them all apart.
+          gap have stayed within {HELD_AT_ZERO.below} logit of 0 for {HELD_AT_ZERO.steps} steps: the type is
+          at chance, so the adaptive rule asks no margin, and a rank loss without margin pulls a caption and
+          such a negative back together while the image cannot yet tell them apart. A fixed threshold (10 in
+          the Shapes-world cure recipe) makes every pair violate and pushes them all apart.
         </p>
       )}
     </ChartFrame>
