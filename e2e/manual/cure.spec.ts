@@ -8,7 +8,7 @@ const reproduced = JSON.parse(
 
 // The app's shapes-world cure recipe, trained in the page's worker as a user would, then the
 // Benchmark tab on 500 held-out scenes: the numbers should be the fixed-10 row of
-// reproduce/train-seed-1 (same scenes, same wasm kernels, held-out seed 0). About 16 minutes on 2 cores.
+// reproduce/train-seed-1 (same scenes, same wasm kernels, held-out seed 0). About 11-16 minutes on 2 cores.
 test("the cure recipe in the app", async ({ page }) => {
   await page.goto("/");
   await expect(page.getByTestId("backend-choice")).toContainText("Trains on", { timeout: 300_000 });
