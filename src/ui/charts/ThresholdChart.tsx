@@ -1,4 +1,5 @@
 import { useDeferredValue, useMemo } from "react";
+import { SHAPES_CURE_OBJECTIVE } from "../../core/train/recipes.js";
 import type { StepEvent } from "../../worker/trainingApi.js";
 import { ChartFrame } from "./ChartFrame.js";
 import { HELD_AT_ZERO, typesHeldAtZero } from "./heldAtZero.js";
@@ -97,8 +98,9 @@ export function ThresholdChart({ history, upperBound }: { history: StepEvent[]; 
           <strong>{`Held at zero: ${heldAtZero.map(negativeTypeLabel).join(", ")}.`}</strong> Threshold and
           gap have stayed within {HELD_AT_ZERO.below} logit of 0 for {HELD_AT_ZERO.steps} steps: the type is
           at chance, so the adaptive rule asks no margin, and a rank loss without margin pulls a caption and
-          such a negative back together while the image cannot yet tell them apart. A fixed threshold (10 in
-          the Shapes-world cure recipe) makes every pair violate and pushes them all apart.
+          such a negative back together while the image cannot yet tell them apart. A fixed threshold (
+          {SHAPES_CURE_OBJECTIVE.objectiveOptions.fixedThreshold} in the Shapes-world cure recipe) makes every
+          pair violate and pushes them all apart.
         </p>
       )}
     </ChartFrame>

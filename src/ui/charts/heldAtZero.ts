@@ -1,9 +1,8 @@
+import { mean } from "../../core/eval/importers/pairwise.js";
 import type { StepEvent } from "../../worker/trainingApi.js";
 
 /** How long and how close to 0 a type's threshold and gap must stay to be reported. */
 export const HELD_AT_ZERO = { steps: 200, below: 1 } as const;
-
-const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
 /**
  * The negative types whose threshold θ_k and mean gap both averaged within `below` logits of 0
@@ -19,11 +18,12 @@ export function typesHeldAtZero(
 ): number[] {
   const last = history.at(-1);
   if (!last || history[0].step > last.step - steps) return [];
-  const window = history.filter((e) => e.step > last.step - steps);
-  const averageOf = (key: string) => {
-    const values = window.map((e) => e.terms[key]).filter((v): v is number => Number.isFinite(v));
-    return values.length > 0 ? mean(values) : Number.NaN;
-  };
+  // Steps ascend: the window is a tail, found from the end (the chart calls this on every update).
+  let start = history.length - 1;
+  while (start > 0 && history[start - 1].step > last.step - steps) start -= 1;
+  const window = history.slice(start);
+  const averageOf = (key: string) =>
+    mean(window.map((e) => e.terms[key]).filter((v): v is number => Number.isFinite(v))) ?? Number.NaN;
   return Array.from({ length: numTypes }, (_, k) => k).filter((k) => {
     const theta = averageOf(`theta_${k}`);
     const gap = averageOf(`gap_${k}`);

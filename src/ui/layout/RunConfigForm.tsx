@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from "react";
-import { shapesCureRecipe } from "../../state/recipes.js";
+import { SHAPES_CURE_SUMMARY, shapesCureRecipe } from "../../state/recipes.js";
 import {
   type FieldSpec,
   getField,
@@ -190,11 +190,11 @@ export function RunConfigForm() {
           type="button"
           className="small"
           disabled={active}
-          title="CE-CLIP with a fixed threshold of 10, 2,500 steps on two-object scenes, data seed 1: the npm run reproduce run that took the built-in model's object swap and relation from chance to about 0.9"
+          title={`${SHAPES_CURE_SUMMARY}: the npm run reproduce run that took the built-in model's object swap and relation from chance to about 0.9`}
           onClick={() => {
             setConfig(shapesCureRecipe());
             setRecipeNote(
-              "Shapes-world cure recipe set: CE-CLIP, fixed threshold 10, 2,500 steps on two-object scenes, data seed 1. Object swap and relation sit at chance, then rise to about 0.9: at ~1,400 steps on these scenes in npm run reproduce, later or not within 2,500 steps on other scene orders (watch the held-out chart).",
+              `Shapes-world cure recipe set: ${SHAPES_CURE_SUMMARY}. Object swap and relation sit at chance, then rise to about 0.9: at ~1,400 steps on these scenes in npm run reproduce, later or not within 2,500 steps on other scene orders (watch the held-out chart).`,
             );
           }}
         >
